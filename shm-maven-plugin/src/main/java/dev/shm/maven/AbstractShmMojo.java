@@ -1,0 +1,130 @@
+package dev.shm.maven;
+
+import dev.shm.runtime.ShmException;
+import dev.shm.runtime.config.ConfigLoader;
+import dev.shm.runtime.config.ShmConfig;
+import dev.shm.runtime.progress.JsonLinesSink;
+import dev.shm.runtime.progress.Progress;
+import dev.shm.runtime.progress.ProgressSink;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.maven.execution.MavenSession;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
+
+/**
+ * What every shm goal shares: the configuration file and its overrides, the output directory, {@code shm.force} and
+ * {@code shm.skip}, progress to Maven's log and to {@code events.jsonl}, and failures as build failures.
+ */
+public abstract class AbstractShmMojo extends AbstractMojo {
+    private static final Set<String> TOP_LEVEL_KEYS =
+            Set.of("seed", "rank", "group_size", "device_target", "saveIRFlag", "ckpt_version");
+
+    /** The seed-compatible configuration; defaults to {@code config.yaml} in the project when that file exists. */
+    @Parameter(property = "shm.config")
+    protected File config;
+
+    /** Where goals write what they make (datasets, checkpoints, reports) unless the configuration says otherwise. */
+    @Parameter(property = "shm.outputDirectory", defaultValue = "${project.build.directory}/shm")
+    protected File outputDirectory;
+
+    /** Redo the work even when the inputs are unchanged since the last successful run. */
+    @Parameter(property = "shm.force", defaultValue = "false")
+    protected boolean force;
+
+    /** Skip this goal. */
+    @Parameter(property = "shm.skip", defaultValue = "false")
+    protected boolean skip;
+
+    /**
+     * Single configuration keys by dotted path, for example {@code <generate_data.ksize>5</generate_data.ksize>}.
+     * {@code -Dshm.generate_data.ksize=5} on the command line wins over both this and the file.
+     */
+    @Parameter
+    protected Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Parameter(defaultValue = "${session}", readonly = true, required = true)
+    protected MavenSession session;
+
+    @Parameter(defaultValue = "${project}", readonly = true, required = true)
+    protected MavenProject project;
+
+    @Override
+    public final void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip) {
+            getLog().info("shm:" + goal() + " skipped (shm.skip=true)");
+            return;
+        }
+        try (JsonLinesSink events = new JsonLinesSink(outputPath().resolve("events.jsonl"))) {
+            run(loadConfig(), new Progress(goal(), List.of(mavenLog(), events)));
+        } catch (ShmException e) {
+            throw new MojoFailureException(e.getMessage(), e);
+        }
+    }
+
+    /** The goal's name without prefix, as in {@code generate-data}. */
+    protected abstract String goal();
+
+    /** Single-key overrides this goal's own parameters stand for (parameter values win over the file). */
+    protected Map<String, String> parameterOverrides() {
+        return Map.of();
+    }
+
+    protected abstract void run(ShmConfig config, Progress progress) throws MojoFailureException;
+
+    protected Path baseDir() {
+        return project.getBasedir() != null ? project.getBasedir().toPath() : Path.of("").toAbsolutePath();
+    }
+
+    protected Path outputPath() {
+        return baseDir().resolve(outputDirectory.toPath()).toAbsolutePath().normalize();
+    }
+
+    ShmConfig loadConfig() {
+        Path file = config != null ? baseDir().resolve(config.toPath()) : null;
+        if (file == null && baseDir().resolve("config.yaml").toFile().isFile()) {
+            file = baseDir().resolve("config.yaml");
+        }
+        Map<String, String> all = new LinkedHashMap<>(overrides);
+        all.putAll(parameterOverrides());
+        all.putAll(propertyOverrides(session.getSystemProperties()));
+        all.putAll(propertyOverrides(session.getUserProperties()));
+        if (file != null) {
+            getLog().debug("shm configuration: " + file);
+        }
+        return new ConfigLoader(baseDir(), outputPath()).load(file, all);
+    }
+
+    /** {@code shm.<section>.<key>} and {@code shm.<top-level key>} properties; other {@code shm.*} are parameters. */
+    static Map<String, String> propertyOverrides(Properties properties) {
+        Map<String, String> result = new LinkedHashMap<>();
+        for (String name : properties.stringPropertyNames()) {
+            if (!name.startsWith("shm.")) {
+                continue;
+            }
+            String key = name.substring(4);
+            if (key.contains(".") || TOP_LEVEL_KEYS.contains(key)) {
+                result.put(key, properties.getProperty(name));
+            }
+        }
+        return result;
+    }
+
+    private ProgressSink mavenLog() {
+        return event -> {
+            String line = event.message();
+            switch (event.kind()) {
+                case "warn" -> getLog().warn(line);
+                default -> getLog().info(line);
+            }
+        };
+    }
+}

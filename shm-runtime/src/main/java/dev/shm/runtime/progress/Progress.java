@@ -1,0 +1,97 @@
+package dev.shm.runtime.progress;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/** A goal's reporter: messages and counted tasks with throughput and ETA, fanned out to every sink. */
+public final class Progress {
+    private static final long REPORT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    private final String goal;
+    private final List<ProgressSink> sinks;
+    private final LongSupplier clock;
+
+    public Progress(String goal, List<ProgressSink> sinks) {
+        this(goal, sinks, System::nanoTime);
+    }
+
+    Progress(String goal, List<ProgressSink> sinks, LongSupplier clock) {
+        this.goal = goal;
+        this.sinks = List.copyOf(sinks);
+        this.clock = clock;
+    }
+
+    public static Progress silent(String goal) {
+        return new Progress(goal, List.of());
+    }
+
+    public void info(String message) {
+        emit(ProgressEvent.info(goal, message));
+    }
+
+    public void warn(String message) {
+        emit(ProgressEvent.warn(goal, message));
+    }
+
+    public Task task(String name, long total) {
+        return new Task(name, total);
+    }
+
+    private void emit(ProgressEvent event) {
+        for (ProgressSink sink : sinks) {
+            sink.accept(event);
+        }
+    }
+
+    /** A counted piece of work; reports at most every two seconds, and once when finished. */
+    public final class Task {
+        private final String name;
+        private final long total;
+        private final long started = clock.getAsLong();
+        private long done;
+        private long lastReport = started;
+
+        private Task(String name, long total) {
+            this.name = name;
+            this.total = total;
+        }
+
+        public synchronized void advance(long items) {
+            done += items;
+            long now = clock.getAsLong();
+            if (now - lastReport >= REPORT_INTERVAL_NANOS && done < total) {
+                lastReport = now;
+                emit(event("progress", now));
+            }
+        }
+
+        public synchronized double finish() {
+            ProgressEvent event = event("done", clock.getAsLong());
+            emit(event);
+            return event.itemsPerSecond();
+        }
+
+        private ProgressEvent event(String kind, long now) {
+            double seconds = Math.max(1e-9, (now - started) / 1e9);
+            double rate = done / seconds;
+            double eta = rate > 0 && total >= done ? (total - done) / rate : -1;
+            String message = String.format(Locale.ROOT, "%s: %d/%d (%.1f/s%s)", name, done, total, rate,
+                    kind.equals("done") ? String.format(Locale.ROOT, ", %.1f s", seconds)
+                            : eta >= 0 ? String.format(Locale.ROOT, ", ETA %s", formatDuration(eta)) : "");
+            return new ProgressEvent(goal, kind, name, message, done, total, rate, kind.equals("done") ? 0 : eta);
+        }
+    }
+
+    static String formatDuration(double seconds) {
+        long s = Math.round(seconds);
+        if (s < 60) {
+            return s + " s";
+        }
+        if (s < 3600) {
+            return String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60);
+        }
+        return String.format(Locale.ROOT, "%d h %02d min", s / 3600, (s % 3600) / 60);
+    }
+}
