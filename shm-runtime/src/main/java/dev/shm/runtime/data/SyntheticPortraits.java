@@ -91,13 +91,13 @@ public final class SyntheticPortraits {
         double headCy = height * (0.22 + 0.12 * rng.nextDouble());
         double shoulderY = headCy + headRy * 1.25;
         double torsoRx = width * (0.30 + 0.12 * rng.nextDouble());
-        double torsoRy = (height - shoulderY) * 1.3 + 1;
+        double torsoRy = (height - shoulderY) * 1.05 + 1;
         double torsoCy = shoulderY + torsoRy;
         double neckHalf = headRx * 0.45;
         double hairCy = headCy - headRy * 0.15;
         double hairRx = headRx * (1.08 + 0.1 * rng.nextDouble());
         double hairRy = headRy * (0.95 + 0.1 * rng.nextDouble());
-        double hairLimit = headCy + headRy * (0.0 + 0.5 * rng.nextDouble());
+        double hairLimit = headCy - headRy * (0.15 + 0.35 * rng.nextDouble());
 
         float[] skin = pick(rng, new float[][] {{236, 196, 170}, {210, 160, 120}, {160, 110, 80}, {110, 72, 50}});
         float[] hairColour = pick(rng, new float[][] {{30, 22, 18}, {80, 50, 30}, {150, 110, 60}, {200, 170, 110}});
@@ -110,7 +110,7 @@ public final class SyntheticPortraits {
                 double px = x + 0.5;
                 double py = y + 0.5;
                 double head = ellipseDistance(px, py, cx, headCy, headRx, headRy);
-                double torso = ellipseDistance(px, py, cx, torsoCy, torsoRx, torsoRy);
+                double torso = superellipseDistance(px, py, cx, torsoCy, torsoRx, torsoRy);
                 double neck = Math.max(Math.abs(px - cx) - neckHalf, Math.max(headCy - py, py - (shoulderY + 4)));
                 body[y * width + x] = coverage(Math.min(head, Math.min(torso, neck)));
                 double cap = ellipseDistance(px, py, cx, hairCy, hairRx, hairRy);
@@ -237,6 +237,13 @@ public final class SyntheticPortraits {
         double u = (x - cx) / rx;
         double v = (y - cy) / ry;
         return (Math.sqrt(u * u + v * v) - 1) * Math.min(rx, ry);
+    }
+
+    /** Approximate signed distance to a superellipse of exponent 3: a rounded box, the outline of shoulders. */
+    private static double superellipseDistance(double x, double y, double cx, double cy, double rx, double ry) {
+        double u = Math.abs(x - cx) / rx;
+        double v = Math.abs(y - cy) / ry;
+        return (Math.cbrt(u * u * u + v * v * v) - 1) * Math.min(rx, ry);
     }
 
     private static double segmentDistance(double x, double y, double ax, double ay, double bx, double by) {
