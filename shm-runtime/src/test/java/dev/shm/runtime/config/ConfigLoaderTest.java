@@ -192,4 +192,21 @@ class ConfigLoaderTest {
                 () -> load("seed: 1\n", Map.of("generate_data.kzise", "3")));
         assertTrue(unknown.getMessage().contains("unknown key 'generate_data.kzise'"), unknown.getMessage());
     }
+
+    @Test
+    void theCommentedReferenceConfigOfTheRepositoryLoads() {
+        Path reference = Path.of("").toAbsolutePath().getParent().resolve("config.yaml");
+        ShmConfig config = new ConfigLoader(base, Path.of("target/shm")).load(reference, Map.of());
+        assertEquals(9527, config.seed());
+        assertTrue(config.generateData().usesSyntheticSource());
+        assertEquals(200, config.generateData().synthetic().picNums());
+        assertEquals("pre_train_t_net", config.preTrainTNet().trainPhase());
+    }
+
+    @Test
+    void theQuickstartConfigLoads() {
+        Path quickstart = Path.of("").toAbsolutePath().getParent().resolve("examples/quickstart/config.yaml");
+        ShmConfig config = new ConfigLoader(base, Path.of("target/shm")).load(quickstart, Map.of());
+        assertEquals(120, config.generateData().synthetic().picNums());
+    }
 }
