@@ -1,0 +1,27 @@
+package dev.shm.runtime.model;
+
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLambdaVertex;
+import org.nd4j.autodiff.samediff.SDIndex;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+
+/**
+ * The fusion module (SHM-SPEC §1.3): from class probabilities S (0 background, 1 unknown, 2 foreground) and the
+ * raw M-Net matte, alpha_p = S_fg + S_unknown * alpha_r. Inputs: probabilities [N,3,H,W], raw matte [N,1,H,W].
+ */
+public class FusionVertex extends SameDiffLambdaVertex {
+    @Override
+    public SDVariable defineVertex(SameDiff sameDiff, VertexInputs inputs) {
+        SDVariable probabilities = inputs.getInput(0);
+        SDVariable rawAlpha = inputs.getInput(1);
+        SDVariable unknown = probabilities.get(SDIndex.all(), SDIndex.interval(1, 2), SDIndex.all(), SDIndex.all());
+        SDVariable foreground = probabilities.get(SDIndex.all(), SDIndex.interval(2, 3), SDIndex.all(), SDIndex.all());
+        return foreground.add(unknown.mul(rawAlpha));
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType... vertexInputs) {
+        return vertexInputs[1];
+    }
+}

@@ -1,0 +1,51 @@
+package dev.shm.runtime.model;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.nd4j.linalg.activations.Activation;
+
+/**
+ * M-Net (SHM-SPEC §1.2): a plain encoder-decoder without skips on the image and the trimap probabilities
+ * (6 channels), convolutions without bias, BN after every convolution but the transposed ones and the last.
+ * Layer names are {@code m_e1}..{@code m_e4}, {@code m_d1}..{@code m_d4} as the spec's rows, then {@code m_out}.
+ *
+ * <p>The spec's ConvTranspose 5/2/pad 2/output_padding 1 doubles the size; DL4J has no output padding, so the
+ * transposed convolutions use DL4J's "Same" mode, which also doubles it. The export writes the padding DL4J uses.
+ */
+public final class MNet {
+    /** Encoder rows: name, input channels, output channels. */
+    private static final Object[][] ENCODER = {{"e1", 6, 16}, {"e2", 16, 32}, {"e3", 32, 64}, {"e4", 64, 128}};
+    /** Decoder rows: name, input channels, output channels. */
+    private static final Object[][] DECODER = {{"d1", 128, 128}, {"d2", 128, 64}, {"d3", 64, 32}, {"d4", 32, 16}};
+    public static final String RAW_ALPHA = "m_out";
+
+    private MNet() {
+    }
+
+    /** Adds M-Net reading {@code input} (6 channels) and returns the name of its raw matte alpha_r (1 channel). */
+    public static String add(GraphBuilder graph, String input) {
+        String last = input;
+        for (Object[] row : ENCODER) {
+            String name = "m_" + row[0];
+            graph.addLayer(name + "_conv", TNet.conv(3, (int) row[1], (int) row[2], 1, false), last);
+            TNet.batchNorm(graph, name + "_bn", (int) row[2], Activation.RELU, name + "_conv");
+            graph.addLayer(name + "_pool", new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                    .kernelSize(3, 3).stride(2, 2).padding(1, 1).build(), name + "_bn");
+            last = name + "_pool";
+        }
+        for (Object[] row : DECODER) {
+            String name = "m_" + row[0];
+            int out = (int) row[2];
+            graph.addLayer(name + "_conv", TNet.conv(3, (int) row[1], out, 1, false), last);
+            TNet.batchNorm(graph, name + "_bn", out, Activation.RELU, name + "_conv");
+            graph.addLayer(name + "_deconv", new Deconvolution2D.Builder(5, 5).nIn(out).nOut(out).stride(2, 2)
+                    .convolutionMode(ConvolutionMode.Same).hasBias(false).activation(Activation.IDENTITY).build(),
+                    name + "_bn");
+            last = name + "_deconv";
+        }
+        graph.addLayer(RAW_ALPHA, TNet.conv(5, 16, 1, 1, false), last);
+        return RAW_ALPHA;
+    }
+}

@@ -1,0 +1,64 @@
+package dev.shm.runtime.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class NetworksTest {
+    private static ComputationGraph endToEnd;
+
+    @BeforeAll
+    static void build() {
+        endToEnd = Networks.build(Networks.Kind.END_TO_END, 32, 9527, 1e-4);
+    }
+
+    @Test
+    void trainableParameterCountsMatchTheSpec() {
+        assertEquals(1_812_800 + 415_587, Networks.trainableParameters(endToEnd, "t_"));
+        assertEquals(887_216, Networks.trainableParameters(endToEnd, "m_"));
+        assertEquals(3_115_603, Networks.trainableParameters(endToEnd, ""));
+        ComputationGraph tNet = Networks.build(Networks.Kind.T_NET, 32, 1, 1e-3);
+        assertEquals(2_228_387, Networks.trainableParameters(tNet, ""));
+        ComputationGraph mNet = Networks.build(Networks.Kind.M_NET, 32, 1, 1e-4);
+        assertEquals(887_216, Networks.trainableParameters(mNet, ""));
+    }
+
+    @Test
+    void anyMultipleOf16GivesFullResolutionOutputs() {
+        for (int[] size : new int[][] {{32, 48}, {64, 16}}) {
+            INDArray image = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 3, size[0], size[1]);
+            Map<String, INDArray> activations = endToEnd.feedForward(image, false);
+            assertArrayEquals(new long[] {2, 3, size[0], size[1]}, activations.get(TNet.LOGITS).shape());
+            assertArrayEquals(new long[] {2, 1, size[0], size[1]}, activations.get(Networks.ALPHA).shape());
+            assertArrayEquals(new long[] {2, 1, size[0], size[1]}, activations.get(MNet.RAW_ALPHA).shape());
+        }
+    }
+
+    @Test
+    void fusionIsForegroundPlusUnknownTimesRawAlpha() {
+        INDArray image = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 3, 32, 32);
+        Map<String, INDArray> a = endToEnd.feedForward(image, false);
+        INDArray s = a.get(Networks.SOFTMAX);
+        INDArray expected = s.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(2, 3))
+                .add(s.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 2))
+                        .mul(a.get(MNet.RAW_ALPHA)));
+        assertTrue(expected.equalsWithEps(a.get(Networks.ALPHA), 1e-5));
+        assertEquals(1.0, s.sum(1).meanNumber().doubleValue(), 1e-5, "softmax over channels");
+    }
+
+    @Test
+    void bilinearUpsamplingMatchesHalfPixelInterpolationInside() {
+        INDArray w = endToEnd.getLayer("t_d1_bilinear").getParam("W");
+        assertEquals(0.25, w.getDouble(1, 1, 0, 0), 1e-7);
+        assertEquals(0.0625, w.getDouble(0, 0, 5, 0), 1e-7);
+        assertEquals(1.0, w.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.point(3), org.nd4j.linalg.indexing.NDArrayIndex.point(0)).sumNumber().doubleValue(), 1e-6);
+    }
+}
