@@ -1,6 +1,7 @@
 package dev.shm.runtime.model;
 
 import org.nd4j.common.primitives.Pair;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -15,6 +16,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 public class MatteLoss implements ILossFunction {
     public static final double EPSILON = 1e-6;
+    @JsonProperty("pixelsPerImage")
     private long pixelsPerImage;
 
     public MatteLoss() {

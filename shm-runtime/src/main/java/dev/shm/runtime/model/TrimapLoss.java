@@ -1,6 +1,7 @@
 package dev.shm.runtime.model;
 
 import org.nd4j.common.primitives.Pair;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -13,7 +14,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * the pixels of one image to make the result a per-pixel mean.
  */
 public class TrimapLoss implements ILossFunction {
+    @JsonProperty("weight")
     private double weight;
+    @JsonProperty("pixelsPerImage")
     private long pixelsPerImage;
 
     public TrimapLoss() {

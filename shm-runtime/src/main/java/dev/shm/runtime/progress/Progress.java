@@ -52,14 +52,23 @@ public final class Progress {
         private final long started = clock.getAsLong();
         private long done;
         private long lastReport = started;
+        private String detail;
 
         private Task(String name, long total) {
             this.name = name;
             this.total = total;
         }
 
-        public synchronized void advance(long items) {
+        public void advance(long items) {
+            advance(items, null);
+        }
+
+        /** Counts {@code items} more; {@code detail} (such as the current loss) goes into the next report. */
+        public synchronized void advance(long items, String detail) {
             done += items;
+            if (detail != null) {
+                this.detail = detail;
+            }
             long now = clock.getAsLong();
             if (now - lastReport >= REPORT_INTERVAL_NANOS && done < total) {
                 lastReport = now;
@@ -77,7 +86,8 @@ public final class Progress {
             double seconds = Math.max(1e-9, (now - started) / 1e9);
             double rate = done / seconds;
             double eta = rate > 0 && total >= done ? (total - done) / rate : -1;
-            String message = String.format(Locale.ROOT, "%s: %d/%d (%.1f/s%s)", name, done, total, rate,
+            String message = String.format(Locale.ROOT, "%s: %d/%d%s (%.1f/s%s)", name, done, total,
+                    detail == null ? "" : ", " + detail, rate,
                     kind.equals("done") ? String.format(Locale.ROOT, ", %.1f s", seconds)
                             : eta >= 0 ? String.format(Locale.ROOT, ", ETA %s", formatDuration(eta)) : "");
             return new ProgressEvent(goal, kind, name, message, done, total, rate, kind.equals("done") ? 0 : eta);

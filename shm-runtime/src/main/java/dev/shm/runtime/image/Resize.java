@@ -1,0 +1,67 @@
+package dev.shm.runtime.image;
+
+import org.opencv.core.Mat;
+import org.opencv.core.Size;
+import org.opencv.imgproc.Imgproc;
+
+/** Resizing, cropping and mirroring of rasters. */
+public final class Resize {
+    /** How new pixels are computed: nearest for label maps, linear or cubic for images and mattes. */
+    public enum Interpolation {
+        NEAREST(Imgproc.INTER_NEAREST),
+        LINEAR(Imgproc.INTER_LINEAR),
+        CUBIC(Imgproc.INTER_CUBIC);
+
+        private final int flag;
+
+        Interpolation(int flag) {
+            this.flag = flag;
+        }
+    }
+
+    private Resize() {
+    }
+
+    public static Raster to(Raster raster, int width, int height, Interpolation interpolation) {
+        if (raster.width() == width && raster.height() == height) {
+            return raster;
+        }
+        Mat source = Codecs.toMat(raster);
+        Mat result = new Mat();
+        try {
+            Imgproc.resize(source, result, new Size(width, height), 0, 0, interpolation.flag);
+            return Codecs.toRaster(result);
+        } finally {
+            source.release();
+            result.release();
+        }
+    }
+
+    public static Raster crop(Raster raster, int x, int y, int width, int height) {
+        if (x < 0 || y < 0 || x + width > raster.width() || y + height > raster.height()) {
+            throw new IllegalArgumentException("crop " + width + "x" + height + "+" + x + "+" + y + " outside a "
+                    + raster.size() + " raster");
+        }
+        int channels = raster.channels();
+        byte[] out = new byte[width * height * channels];
+        for (int row = 0; row < height; row++) {
+            System.arraycopy(raster.data(), ((y + row) * raster.width() + x) * channels, out, row * width * channels,
+                    width * channels);
+        }
+        return new Raster(width, height, channels, out);
+    }
+
+    public static Raster mirror(Raster raster) {
+        int channels = raster.channels();
+        int width = raster.width();
+        byte[] in = raster.data();
+        byte[] out = new byte[in.length];
+        for (int y = 0; y < raster.height(); y++) {
+            int row = y * width * channels;
+            for (int x = 0; x < width; x++) {
+                System.arraycopy(in, row + x * channels, out, row + (width - 1 - x) * channels, channels);
+            }
+        }
+        return new Raster(width, raster.height(), channels, out);
+    }
+}

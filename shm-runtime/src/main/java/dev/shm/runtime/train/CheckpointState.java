@@ -1,0 +1,19 @@
+package dev.shm.runtime.train;
+
+/**
+ * What a checkpoint carries besides the weights and the optimiser state: which phase and graph, how far training
+ * got, the hash of everything the phase depends on (configuration, data, starting weights, shm version) and the
+ * best eval SAD so far. Data order and augmentation are drawn from the seed and the epoch, so the epoch is the
+ * whole random state.
+ */
+public record CheckpointState(
+        String phase,
+        String kind,
+        int epoch,
+        long step,
+        String phaseHash,
+        double bestSad,
+        int bestEpoch,
+        int patchSize,
+        String shmVersion) {
+}

@@ -1,0 +1,447 @@
+package dev.shm.runtime.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shm.runtime.ShmException;
+import dev.shm.runtime.Version;
+import dev.shm.runtime.config.ConfigLoader;
+import dev.shm.runtime.config.PhaseConfig;
+import dev.shm.runtime.config.ShmConfig;
+import dev.shm.runtime.data.Augmentation;
+import dev.shm.runtime.data.DatasetFolders;
+import dev.shm.runtime.data.DatasetLists;
+import dev.shm.runtime.data.MattingSample;
+import dev.shm.runtime.data.MeanStd;
+import dev.shm.runtime.data.Split;
+import dev.shm.runtime.metrics.Sad;
+import dev.shm.runtime.model.Inputs;
+import dev.shm.runtime.model.Networks;
+import dev.shm.runtime.progress.Progress;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@code train}: the phases {@code pre_train_t_net}, {@code pre_train_m_net} and {@code end_to_end} in that order
+ * (SHM-SPEC §2), each under {@code <trainUrl>/<ckpt_version>/<phase>/} with {@code semantic_hm_latest_<epoch>.ckpt}
+ * every {@code save_epoch}, {@code semantic_hm_best.ckpt} by eval SAD in the phases that produce alpha,
+ * {@code semantic_hm_final.ckpt} when the phase ends, and {@code log_latest.txt} / {@code log_best.txt}.
+ * An interrupted phase resumes from its newest checkpoint made with the same configuration, data and starting
+ * weights; a finished phase whose inputs are unchanged is skipped.
+ */
+public final class Trainer {
+    public static final String LATEST_PREFIX = "semantic_hm_latest_";
+    public static final String BEST = "semantic_hm_best" + Checkpoints.EXTENSION;
+    public static final String FINAL = "semantic_hm_final" + Checkpoints.EXTENSION;
+    public static final List<String> PHASES =
+            List.of(ConfigLoader.PRE_TRAIN_T_NET, ConfigLoader.PRE_TRAIN_M_NET, ConfigLoader.END_TO_END);
+    private static final Pattern LATEST = Pattern.compile(Pattern.quote(LATEST_PREFIX) + "(\\d+)"
+            + Pattern.quote(Checkpoints.EXTENSION));
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Progress progress;
+
+    public Trainer(Progress progress) {
+        this.progress = progress;
+    }
+
+    /** What to train: the configuration, the dataset made by generate-data, where checkpoints go, which phases. */
+    public record Request(ShmConfig config, Path dataset, Path trainUrl, List<String> phases, boolean force) {
+    }
+
+    /** One phase's outcome. {@code bestSad} is NaN for the T-Net phase, which has no eval. */
+    public record PhaseResult(String phase, boolean upToDate, Path finalCheckpoint, Path bestCheckpoint, int epochs,
+            double lastLoss, double bestSad, double imagesPerSecond) {
+    }
+
+    public List<PhaseResult> run(Request request) {
+        for (String phase : request.phases()) {
+            if (!PHASES.contains(phase)) {
+                throw new ShmException("Unknown training phase '" + phase + "'; choose from " + String.join(", ", PHASES));
+            }
+        }
+        Path stamp = request.dataset().resolve(DatasetFolders.STAMP);
+        if (!Files.isRegularFile(stamp)) {
+            throw new ShmException("The dataset " + request.dataset() + " was not made by shm:generate-data (no "
+                    + DatasetFolders.STAMP + "); run shm:generate-data first or point shm.dataUrl at its output");
+        }
+        String dataHash = readFingerprint(stamp);
+        MeanStd stats = MeanStd.read(request.dataset().resolve(DatasetFolders.MEAN_STD));
+        List<DatasetLists.Entry> train = list(request.dataset(), Split.TRAIN, true);
+        List<DatasetLists.Entry> eval = list(request.dataset(), Split.EVAL, false);
+        Path root = request.trainUrl().resolve(request.config().ckptVersion());
+        List<PhaseResult> results = new ArrayList<>();
+        for (String phase : PHASES) {
+            if (!request.phases().contains(phase)) {
+                continue;
+            }
+            PhaseConfig config = phaseConfig(request.config(), phase);
+            if (config.nEpochs() == 0) {
+                progress.info(phase + ": nEpochs is 0, nothing to train");
+                continue;
+            }
+            results.add(new PhaseRun(request, root, phase, config, dataHash, stats, train, eval).run());
+        }
+        return results;
+    }
+
+    private static PhaseConfig phaseConfig(ShmConfig config, String phase) {
+        return switch (phase) {
+            case ConfigLoader.PRE_TRAIN_T_NET -> config.preTrainTNet();
+            case ConfigLoader.PRE_TRAIN_M_NET -> config.preTrainMNet();
+            default -> config.endToEnd();
+        };
+    }
+
+    static Networks.Kind kindOf(String phase) {
+        return switch (phase) {
+            case ConfigLoader.PRE_TRAIN_T_NET -> Networks.Kind.T_NET;
+            case ConfigLoader.PRE_TRAIN_M_NET -> Networks.Kind.M_NET;
+            default -> Networks.Kind.END_TO_END;
+        };
+    }
+
+    private static List<DatasetLists.Entry> list(Path dataset, Split split, boolean required) {
+        Path file = dataset.resolve(split.dirName()).resolve(split.listName());
+        List<DatasetLists.Entry> entries = DatasetLists.read(file);
+        if (entries.isEmpty() && required) {
+            throw new ShmException("The " + split.dirName() + " split " + file + " lists no sample; generate a larger "
+                    + "dataset (generate_data.proportion, the source size)");
+        }
+        return entries;
+    }
+
+    private static String readFingerprint(Path stamp) {
+        try {
+            return JSON.readTree(stamp.toFile()).path("fingerprint").asText();
+        } catch (IOException e) {
+            throw new ShmException("Cannot read " + stamp + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** One phase from start (or resume) to its final checkpoint. */
+    private final class PhaseRun {
+        private final Request request;
+        private final String phase;
+        private final PhaseConfig config;
+        private final Networks.Kind kind;
+        private final Path dir;
+        private final Path root;
+        private final MeanStd stats;
+        private final List<DatasetLists.Entry> train;
+        private final List<DatasetLists.Entry> eval;
+        private final String hash;
+        private final List<Path> initialWeights;
+
+        PhaseRun(Request request, Path root, String phase, PhaseConfig config, String dataHash, MeanStd stats,
+                List<DatasetLists.Entry> train, List<DatasetLists.Entry> eval) {
+            this.request = request;
+            this.root = root;
+            this.phase = phase;
+            this.config = config;
+            this.kind = kindOf(phase);
+            this.dir = root.resolve(phase);
+            this.stats = stats;
+            this.train = train;
+            this.eval = eval;
+            this.initialWeights = initialWeights();
+            StringBuilder initialHash = new StringBuilder();
+            for (Path weights : initialWeights) {
+                initialHash.append(Checkpoints.readState(weights).phaseHash()).append(' ');
+            }
+            this.hash = sha256(String.join("\n", Version.get(), Long.toString(request.config().seed()), kind.name(),
+                    Integer.toString(config.trainBatch()), Integer.toString(config.patchSize()), Double.toString(config.lr()),
+                    Boolean.toString(config.finetuning()), dataHash, initialHash.toString(),
+                    Integer.toString(request.config().generateData().ksize())));
+        }
+
+        /**
+         * The earlier phases' final weights this phase starts from when {@code finetuning} is on: end_to_end takes
+         * T-Net from pre_train_t_net (required) and M-Net from pre_train_m_net when that phase ran in this request.
+         */
+        private List<Path> initialWeights() {
+            if (kind != Networks.Kind.END_TO_END || !config.finetuning()) {
+                return List.of();
+            }
+            Path tNet = root.resolve(ConfigLoader.PRE_TRAIN_T_NET).resolve(FINAL);
+            if (!Files.isRegularFile(tNet)) {
+                throw new ShmException("end_to_end starts from the result of pre_train_t_net, and " + tNet + " does not "
+                        + "exist; train pre_train_t_net first (shm.phases), or set end_to_end.finetuning: false to "
+                        + "start from random weights");
+            }
+            Path mNet = root.resolve(ConfigLoader.PRE_TRAIN_M_NET).resolve(FINAL);
+            if (request.phases().contains(ConfigLoader.PRE_TRAIN_M_NET) && Files.isRegularFile(mNet)) {
+                return List.of(tNet, mNet);
+            }
+            return List.of(tNet);
+        }
+
+        PhaseResult run() {
+            Path finalCheckpoint = dir.resolve(FINAL);
+            CheckpointState finished = Files.isRegularFile(finalCheckpoint) ? Checkpoints.readState(finalCheckpoint) : null;
+            if (!request.force() && finished != null && hash.equals(finished.phaseHash())
+                    && finished.epoch() >= config.nEpochs()) {
+                CheckpointState state = finished;
+                progress.info(phase + ": up to date (" + finalCheckpoint + "), skipping; set shm.force=true to train again");
+                Path best = dir.resolve(BEST);
+                return new PhaseResult(phase, true, finalCheckpoint, Files.isRegularFile(best) ? best : null,
+                        state.epoch(), Double.NaN, state.bestSad(), 0);
+            }
+            ComputationGraph graph;
+            int startEpoch;
+            long step;
+            double bestSad;
+            int bestEpoch;
+            Path resume = request.force() ? null : resumable();
+            if (resume != null) {
+                Checkpoints.Loaded loaded = Checkpoints.read(resume, true);
+                graph = loaded.graph();
+                startEpoch = loaded.state().epoch() + 1;
+                step = loaded.state().step();
+                bestSad = loaded.state().bestSad();
+                bestEpoch = loaded.state().bestEpoch();
+                progress.info(phase + ": resuming from " + resume + " at epoch " + startEpoch);
+            } else {
+                clearPhaseDirectory();
+                graph = Networks.build(kind, config.patchSize(), request.config().seed(), config.lr());
+                for (Path weights : initialWeights) {
+                    int layers = Networks.copyMatchingParameters(Checkpoints.read(weights, false).graph(), graph);
+                    progress.info(phase + ": starting from " + weights + " (" + layers + " layers)");
+                }
+                startEpoch = 1;
+                step = 0;
+                bestSad = Double.NaN;
+                bestEpoch = 0;
+            }
+            MemoryCheck.ensureBatchFits(graph, config, phase);
+            PhaseLog log = new PhaseLog(dir, root, phase, startEpoch == 1);
+            List<MattingSample> evalSamples = producesAlpha() ? loadEval() : List.of();
+            double lastLoss = Double.NaN;
+            long images = 0;
+            long started = System.nanoTime();
+            try (BatchLoader loader = new BatchLoader(train, config.trainBatch(), config.patchSize(),
+                    request.config().seed(), request.config().generateData().ksize(), stats, kind, config.nThreads())) {
+                int steps = loader.stepsPerEpoch();
+                Progress.Task task = progress.task(phase + " steps", (long) steps * (config.nEpochs() - startEpoch + 1));
+                progress.info(String.format(Locale.ROOT, "%s: epochs %d..%d, %d steps of %d at %dx%d, lr %s",
+                        phase, startEpoch, config.nEpochs(), steps, config.trainBatch(), config.patchSize(),
+                        config.patchSize(), config.lr()));
+                for (int epoch = startEpoch; epoch <= config.nEpochs(); epoch++) {
+                    long epochStart = System.nanoTime();
+                    double lossSum = 0;
+                    int stepInEpoch = 0;
+                    Iterator<MultiDataSet> batches = loader.epoch(epoch);
+                    while (batches.hasNext()) {
+                        MultiDataSet batch = batches.next();
+                        long stepStart = System.nanoTime();
+                        graph.fit(batch);
+                        double loss = graph.score() - graph.calcRegularizationScore(true);
+                        if (!Double.isFinite(loss)) {
+                            throw new ShmException(phase + ": the loss became " + loss + " at epoch " + epoch
+                                    + "; lower " + phase + ".lr");
+                        }
+                        stepInEpoch++;
+                        step++;
+                        lossSum += loss;
+                        long batchImages = batch.getFeatures(0).size(0);
+                        images += batchImages;
+                        log.step(epoch, stepInEpoch, loss, (System.nanoTime() - stepStart) / 1e9);
+                        task.advance(1, String.format(Locale.ROOT, "epoch %d/%d, loss %.5f", epoch, config.nEpochs(), loss));
+                    }
+                    lastLoss = lossSum / stepInEpoch;
+                    double sad = Double.NaN;
+                    if (!evalSamples.isEmpty()) {
+                        sad = evalSad(graph, evalSamples);
+                    }
+                    boolean best = Double.isFinite(sad) && (Double.isNaN(bestSad) || sad < bestSad);
+                    if (best) {
+                        bestSad = sad;
+                        bestEpoch = epoch;
+                    }
+                    CheckpointState state = new CheckpointState(phase, kind.name(), epoch, step, hash, bestSad, bestEpoch,
+                            config.patchSize(), Version.get());
+                    if (best) {
+                        Checkpoints.write(dir.resolve(BEST), graph, state);
+                        log.best(epoch, sad);
+                    }
+                    if (epoch % config.saveEpoch() == 0 || epoch == config.nEpochs()) {
+                        saveLatest(graph, state);
+                    }
+                    double seconds = (System.nanoTime() - epochStart) / 1e9;
+                    log.epoch(epoch, lastLoss, sad, seconds);
+                    progress.info(String.format(Locale.ROOT, "%s: epoch %d/%d, loss %.5f%s, %.1f s", phase, epoch,
+                            config.nEpochs(), lastLoss, Double.isNaN(sad) ? "" : String.format(Locale.ROOT,
+                                    ", eval sad %.4f%s", sad, best ? " (best)" : ""), seconds));
+                    if (epoch == config.nEpochs()) {
+                        Checkpoints.write(finalCheckpoint, graph, state);
+                    }
+                }
+                task.finish();
+                if (startEpoch > config.nEpochs()) {
+                    Checkpoints.write(finalCheckpoint, graph, Checkpoints.readState(resume));
+                }
+            }
+            double rate = images / Math.max(1e-9, (System.nanoTime() - started) / 1e9);
+            Path best = dir.resolve(BEST);
+            return new PhaseResult(phase, false, finalCheckpoint, Files.isRegularFile(best) ? best : null,
+                    config.nEpochs(), lastLoss, bestSad, rate);
+        }
+
+        private boolean producesAlpha() {
+            return kind != Networks.Kind.T_NET;
+        }
+
+        /**
+         * The checkpoint to resume from: the newest of the latest checkpoints and the final one, when it was made by
+         * a run on the same trajectory (the hash leaves out nEpochs, save_epoch, keep_checkpoint_max and nThreads, so
+         * raising nEpochs continues a finished phase).
+         */
+        private Path resumable() {
+            List<Path> candidates = new ArrayList<>(latestCheckpoints());
+            Path finalCheckpoint = dir.resolve(FINAL);
+            if (Files.isRegularFile(finalCheckpoint)) {
+                candidates.add(finalCheckpoint);
+            }
+            Path newest = null;
+            int newestEpoch = 0;
+            for (Path candidate : candidates) {
+                CheckpointState state = Checkpoints.readState(candidate);
+                if (state.epoch() > newestEpoch) {
+                    newest = candidate;
+                    newestEpoch = state.epoch();
+                }
+            }
+            if (newest == null) {
+                return null;
+            }
+            if (hash.equals(Checkpoints.readState(newest).phaseHash())) {
+                return newest;
+            }
+            progress.info(phase + ": " + newest + " was made with another configuration, data or starting weights; "
+                    + "training the phase afresh");
+            return null;
+        }
+
+        private List<Path> latestCheckpoints() {
+            if (!Files.isDirectory(dir)) {
+                return List.of();
+            }
+            try (Stream<Path> files = Files.list(dir)) {
+                return files.filter(f -> LATEST.matcher(f.getFileName().toString()).matches())
+                        .sorted((a, b) -> Integer.compare(epochOf(a), epochOf(b))).toList();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private void saveLatest(ComputationGraph graph, CheckpointState state) {
+            if (!config.keepCheckpointMax().all() && config.keepCheckpointMax().max() == 0) {
+                return;
+            }
+            Checkpoints.write(dir.resolve(LATEST_PREFIX + state.epoch() + Checkpoints.EXTENSION), graph, state);
+            List<Path> latest = latestCheckpoints();
+            if (!config.keepCheckpointMax().all()) {
+                for (int i = 0; i < latest.size() - config.keepCheckpointMax().max(); i++) {
+                    try {
+                        Files.deleteIfExists(latest.get(i));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            }
+        }
+
+        /** A fresh start removes this phase's old checkpoints and logs (files of ours, by name) so none is mistaken. */
+        private void clearPhaseDirectory() {
+            if (!Files.isDirectory(dir)) {
+                return;
+            }
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path file : files.toList()) {
+                    String name = file.getFileName().toString();
+                    if (name.startsWith("semantic_hm_") && name.endsWith(Checkpoints.EXTENSION)
+                            || name.equals(PhaseLog.LATEST) || name.equals(PhaseLog.BEST)) {
+                        Files.delete(file);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private List<MattingSample> loadEval() {
+            List<MattingSample> samples = new ArrayList<>();
+            for (DatasetLists.Entry entry : eval) {
+                samples.add(Augmentation.resize(MattingSample.load(entry, request.config().generateData().ksize()),
+                        config.patchSize()));
+            }
+            if (samples.isEmpty()) {
+                progress.warn(phase + ": the eval split is empty, so no semantic_hm_best is chosen");
+            }
+            return samples;
+        }
+
+        /** Mean SAD over the eval split at the patch size, as the seed measures it during training. */
+        private double evalSad(ComputationGraph graph, List<MattingSample> samples) {
+            int size = config.patchSize();
+            double total = 0;
+            for (int from = 0; from < samples.size(); from += config.trainBatch()) {
+                List<MattingSample> chunk = samples.subList(from, Math.min(samples.size(), from + config.trainBatch()));
+                List<float[]> images = new ArrayList<>();
+                List<float[]> priors = new ArrayList<>();
+                for (MattingSample s : chunk) {
+                    images.add(Inputs.normalise(s.image(), stats));
+                    priors.add(Inputs.oneHot(s.trimap()));
+                }
+                INDArray image = Inputs.batch(images, 3, size, size);
+                INDArray[] inputs = kind == Networks.Kind.M_NET
+                        ? new INDArray[] {image, Inputs.batch(priors, 3, size, size)} : new INDArray[] {image};
+                Map<String, INDArray> activations = graph.feedForward(inputs, false);
+                INDArray alpha = activations.get(Networks.ALPHA).dup();
+                for (int i = 0; i < chunk.size(); i++) {
+                    float[] predicted = clamp(alpha.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i)).dup().data()
+                            .asFloat());
+                    total += Sad.of(predicted, Inputs.matte(chunk.get(i).alpha()));
+                }
+                Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
+            }
+            return total / samples.size();
+        }
+    }
+
+    static float[] clamp(float[] alpha) {
+        for (int i = 0; i < alpha.length; i++) {
+            alpha[i] = Math.min(1f, Math.max(0f, alpha[i]));
+        }
+        return alpha;
+    }
+
+    private static int epochOf(Path checkpoint) {
+        Matcher m = LATEST.matcher(checkpoint.getFileName().toString());
+        return m.matches() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package dev.shm.runtime.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.shm.runtime.ShmException;
+import dev.shm.runtime.config.ConfigLoader;
+import dev.shm.runtime.config.ShmConfig;
+import dev.shm.runtime.data.DatasetGenerator;
+import dev.shm.runtime.progress.Progress;
+import dev.shm.runtime.progress.ProgressEvent;
+import dev.shm.runtime.progress.ProgressSink;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Training on a tiny synthetic dataset: files, keep policy, skip, resume equivalence, bad checkpoints. */
+class TrainerTest {
+    @TempDir
+    static Path shared;
+
+    private static Path dataset;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void makeDataset() {
+        ShmConfig config = new ConfigLoader(shared, Path.of("out")).load(null, Map.of(
+                "generate_data.synthetic_pic_nums", "12",
+                "generate_data.synthetic_width", "48",
+                "generate_data.synthetic_height", "64",
+                "generate_data.generate_debug", "false"));
+        dataset = new DatasetGenerator(config.generateData(), config.seed(), shared.resolve("out"),
+                Progress.silent("generate-data")).run(false).dataset();
+    }
+
+    private ShmConfig config(Map<String, String> extra) {
+        Map<String, String> overrides = new HashMap<>();
+        for (String phase : List.of("pre_train_t_net", "pre_train_m_net", "end_to_end")) {
+            overrides.put(phase + ".patch_size", "32");
+            overrides.put(phase + ".train_batch", "4");
+            overrides.put(phase + ".nEpochs", "2");
+            overrides.put(phase + ".nThreads", "2");
+        }
+        overrides.putAll(extra);
+        return new ConfigLoader(dir, Path.of("out")).load(null, overrides);
+    }
+
+    private List<Trainer.PhaseResult> train(ShmConfig config, Path trainUrl, List<String> phases, ProgressSink sink) {
+        return new Trainer(new Progress("train", List.of(sink))).run(
+                new Trainer.Request(config, dataset, trainUrl, phases, false));
+    }
+
+    private static List<String> names(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void phasesWriteCheckpointsLogsAndSkipWhenUnchanged() throws IOException {
+        List<ProgressEvent> events = new ArrayList<>();
+        ShmConfig config = config(Map.of("end_to_end.keep_checkpoint_max", "1"));
+        List<Trainer.PhaseResult> results = train(config, dir.resolve("run"),
+                List.of("pre_train_t_net", "end_to_end"), events::add);
+        assertEquals(2, results.size());
+        Path tNet = dir.resolve("run/ckpt_s2/pre_train_t_net");
+        Path endToEnd = dir.resolve("run/ckpt_s2/end_to_end");
+        assertEquals(List.of("log_best.txt", "log_latest.txt", "semantic_hm_final.ckpt", "semantic_hm_latest_1.ckpt",
+                "semantic_hm_latest_2.ckpt"), names(tNet));
+        assertTrue(names(endToEnd).containsAll(List.of("semantic_hm_best.ckpt", "semantic_hm_final.ckpt",
+                "semantic_hm_latest_2.ckpt")));
+        assertFalse(names(endToEnd).contains("semantic_hm_latest_1.ckpt"), "keep_checkpoint_max 1");
+        List<String> log = Files.readAllLines(tNet.resolve("log_latest.txt"));
+        assertTrue(log.get(0).matches("train epoch: 1 step: 1, loss: [0-9.]+, speed: [0-9.]+"), log.get(0));
+        assertEquals(6, log.size(), "2 epochs of 2 steps and their epoch lines");
+        assertTrue(Files.readString(endToEnd.resolve("log_best.txt")).contains("best sad"));
+        assertTrue(Files.readString(dir.resolve("run/ckpt_s2/log_latest.txt")).contains("end_to_end epoch: 2"));
+        Trainer.PhaseResult e2e = results.get(1);
+        assertTrue(Double.isFinite(e2e.bestSad()) && e2e.bestSad() > 0);
+        assertEquals("end_to_end", Checkpoints.readState(e2e.bestCheckpoint()).phase());
+        assertTrue(events.stream().anyMatch(e -> e.kind().equals("progress") || e.kind().equals("done")));
+
+        List<Trainer.PhaseResult> again = train(config, dir.resolve("run"), List.of("pre_train_t_net", "end_to_end"),
+                e -> { });
+        assertTrue(again.get(0).upToDate() && again.get(1).upToDate());
+    }
+
+    @Test
+    void keepZeroWritesNoLatestAndMNetPhaseProducesAlpha() throws IOException {
+        ShmConfig config = config(Map.of("pre_train_m_net.keep_checkpoint_max", "0"));
+        Trainer.PhaseResult mNet = train(config, dir.resolve("m"), List.of("pre_train_m_net"), e -> { }).get(0);
+        List<String> files = names(dir.resolve("m/ckpt_s2/pre_train_m_net"));
+        assertTrue(files.stream().noneMatch(f -> f.startsWith("semantic_hm_latest_")), files.toString());
+        assertNotNull(mNet.bestCheckpoint());
+        assertTrue(Double.isFinite(mNet.lastLoss()));
+    }
+
+    @Test
+    void anInterruptedRunResumesToTheSameWeights() {
+        ShmConfig config = config(Map.of("pre_train_t_net.nEpochs", "3"));
+        train(config, dir.resolve("whole"), List.of("pre_train_t_net"), e -> { });
+
+        ProgressSink crashAfterEpoch2 = event -> {
+            if (event.message() != null && event.message().startsWith("pre_train_t_net: epoch 2/3")) {
+                throw new IllegalStateException("simulated crash");
+            }
+        };
+        assertThrows(IllegalStateException.class,
+                () -> train(config, dir.resolve("broken"), List.of("pre_train_t_net"), crashAfterEpoch2));
+        List<ProgressEvent> events = new ArrayList<>();
+        train(config, dir.resolve("broken"), List.of("pre_train_t_net"), events::add);
+        assertTrue(events.stream().anyMatch(e -> e.message().contains("resuming from") && e.message().contains("epoch 3")));
+
+        ComputationGraph whole = Checkpoints.read(dir.resolve("whole/ckpt_s2/pre_train_t_net/semantic_hm_final.ckpt"), true).graph();
+        ComputationGraph resumed = Checkpoints.read(dir.resolve("broken/ckpt_s2/pre_train_t_net/semantic_hm_final.ckpt"), true).graph();
+        double difference = whole.params().sub(resumed.params()).amaxNumber().doubleValue();
+        assertTrue(difference < 1e-4, "largest parameter difference " + difference);
+        assertEquals(3, Checkpoints.readState(dir.resolve("broken/ckpt_s2/pre_train_t_net/semantic_hm_final.ckpt")).epoch());
+    }
+
+    @Test
+    void foreignAndMissingInputsFailNamingTheFile() throws IOException {
+        Path phaseDir = dir.resolve("x/ckpt_s2/pre_train_t_net");
+        Files.createDirectories(phaseDir);
+        Path foreign = phaseDir.resolve("semantic_hm_latest_5.ckpt");
+        Files.write(foreign, new byte[] {1, 2, 3, 4});
+        ShmException corrupt = assertThrows(ShmException.class,
+                () -> train(config(Map.of()), dir.resolve("x"), List.of("pre_train_t_net"), e -> { }));
+        assertTrue(corrupt.getMessage().contains(foreign.toString()), corrupt.getMessage());
+
+        ShmException noTNet = assertThrows(ShmException.class,
+                () -> train(config(Map.of()), dir.resolve("y"), List.of("end_to_end"), e -> { }));
+        assertTrue(noTNet.getMessage().contains("pre_train_t_net"), noTNet.getMessage());
+
+        ShmException notADataset = assertThrows(ShmException.class, () -> new Trainer(Progress.silent("train")).run(
+                new Trainer.Request(config(Map.of()), dir, dir.resolve("z"), List.of("pre_train_t_net"), false)));
+        assertTrue(notADataset.getMessage().contains("was not made by shm:generate-data"), notADataset.getMessage());
+
+        ShmException tooBig = assertThrows(ShmException.class, () -> train(
+                config(Map.of("pre_train_t_net.train_batch", "100000")), dir.resolve("w"), List.of("pre_train_t_net"), e -> { }));
+        assertTrue(tooBig.getMessage().contains("pre_train_t_net.train_batch 100000"), tooBig.getMessage());
+    }
+}
