@@ -12,7 +12,7 @@ import dev.shm.runtime.data.DatasetLists;
 import dev.shm.runtime.data.MattingSample;
 import dev.shm.runtime.data.MeanStd;
 import dev.shm.runtime.data.Split;
-import dev.shm.runtime.metrics.Sad;
+import dev.shm.runtime.metrics.MattingMetrics;
 import dev.shm.runtime.model.Inputs;
 import dev.shm.runtime.model.Networks;
 import dev.shm.runtime.progress.Progress;
@@ -417,7 +417,7 @@ public final class Trainer {
                 for (int i = 0; i < chunk.size(); i++) {
                     float[] predicted = clamp(alpha.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i)).dup().data()
                             .asFloat());
-                    total += Sad.of(predicted, Inputs.matte(chunk.get(i).alpha()));
+                    total += MattingMetrics.sad(predicted, Inputs.matte(chunk.get(i).alpha()), null);
                 }
                 Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
             }
