@@ -156,7 +156,7 @@ public final class ConfigLoader {
         String deviceTarget = section.string("device_target", "CPU");
         Path model = section.path("model", baseDir, null);
         Path testPicPath = section.path("test_pic_path", baseDir, datasets);
-        Path outputPath = section.path("output_path", baseDir, outputDir.resolve("test_result"));
+        Path outputPath = section.path("output_path", baseDir, outputDir.resolve("eval"));
         int size = multipleOf16(section, "size", 320);
         section.rejectUnknownKeys();
         return new TestConfig(deviceTarget, model, testPicPath, outputPath, size);

@@ -37,6 +37,58 @@ public final class Codecs {
         }
     }
 
+    /**
+     * Decodes a matte PNG at full precision: 8- or 16-bit gray, or the alpha channel of RGBA (the first channel of
+     * RGB); {@code null} when it cannot be decoded.
+     */
+    public static Matte decodeMatte(byte[] encoded) {
+        OpenCvLoader.load();
+        Mat mat = Imgcodecs.imdecode(new MatOfByte(encoded), Imgcodecs.IMREAD_UNCHANGED);
+        Mat gray = new Mat();
+        try {
+            if (mat.empty()) {
+                return null;
+            }
+            int channels = mat.channels();
+            if (channels == 1) {
+                mat.copyTo(gray);
+            } else {
+                org.opencv.core.Core.extractChannel(mat, gray, channels == 4 ? 3 : 2);
+            }
+            double scale = gray.depth() == org.opencv.core.CvType.CV_16U ? 1.0 / 65535 : 1.0 / 255;
+            Mat floats = new Mat();
+            gray.convertTo(floats, org.opencv.core.CvType.CV_32F, scale);
+            float[] values = new float[(int) floats.total()];
+            floats.get(0, 0, values);
+            floats.release();
+            return new Matte(mat.cols(), mat.rows(), values);
+        } finally {
+            mat.release();
+            gray.release();
+        }
+    }
+
+    /** A matte as a 16-bit gray PNG, values clamped to 0..1. */
+    public static byte[] encodePng16(Matte matte) {
+        OpenCvLoader.load();
+        short[] samples = new short[matte.values().length];
+        for (int i = 0; i < samples.length; i++) {
+            samples[i] = (short) Math.round(Math.min(1f, Math.max(0f, matte.values()[i])) * 65535f);
+        }
+        Mat mat = new Mat(matte.height(), matte.width(), org.opencv.core.CvType.CV_16UC1);
+        mat.put(0, 0, samples);
+        MatOfByte out = new MatOfByte();
+        try {
+            if (!Imgcodecs.imencode(".png", mat, out)) {
+                throw new IllegalStateException("OpenCV could not encode a 16-bit matte");
+            }
+            return out.toArray();
+        } finally {
+            mat.release();
+            out.release();
+        }
+    }
+
     public static byte[] encodePng(Raster raster) {
         return encode(".png", raster, Imgcodecs.IMWRITE_PNG_COMPRESSION, 3);
     }

@@ -37,6 +37,26 @@ public final class Resize {
         }
     }
 
+    /** Resizes a float matte (bicubic for the seed's protocol); values are not clamped. */
+    public static Matte to(Matte matte, int width, int height, Interpolation interpolation) {
+        if (matte.width() == width && matte.height() == height) {
+            return matte;
+        }
+        OpenCvLoader.load();
+        Mat source = new Mat(matte.height(), matte.width(), org.opencv.core.CvType.CV_32FC1);
+        source.put(0, 0, matte.values());
+        Mat result = new Mat();
+        try {
+            Imgproc.resize(source, result, new Size(width, height), 0, 0, interpolation.flag);
+            float[] values = new float[width * height];
+            result.get(0, 0, values);
+            return new Matte(width, height, values);
+        } finally {
+            source.release();
+            result.release();
+        }
+    }
+
     public static Raster crop(Raster raster, int x, int y, int width, int height) {
         if (x < 0 || y < 0 || x + width > raster.width() || y + height > raster.height()) {
             throw new IllegalArgumentException("crop " + width + "x" + height + "+" + x + "+" + y + " outside a "

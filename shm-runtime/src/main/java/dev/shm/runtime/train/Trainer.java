@@ -275,7 +275,7 @@ public final class Trainer {
                         bestEpoch = epoch;
                     }
                     CheckpointState state = new CheckpointState(phase, kind.name(), epoch, step, hash, bestSad, bestEpoch,
-                            config.patchSize(), Version.get());
+                            config.patchSize(), stats.meanClip(), stats.stdClip(), Version.get());
                     if (best) {
                         Checkpoints.write(dir.resolve(BEST), graph, state);
                         log.best(epoch, sad);

@@ -1,0 +1,152 @@
+package dev.shm.maven;
+
+import dev.shm.runtime.ShmException;
+import dev.shm.runtime.config.ShmConfig;
+import dev.shm.runtime.data.Split;
+import dev.shm.runtime.eval.Dl4jPredictor;
+import dev.shm.runtime.eval.EvalReports;
+import dev.shm.runtime.eval.Evaluator;
+import dev.shm.runtime.eval.QualityGate;
+import dev.shm.runtime.progress.Progress;
+import dev.shm.runtime.train.Trainer;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Measures SAD, MSE, Gradient and Connectivity of a model on the test split (or of PNG predictions made elsewhere),
+ * writes JSON, JUnit and HTML reports, and fails the build when a metric breaks its threshold or regresses against
+ * a baseline report.
+ */
+@Mojo(name = "eval", defaultPhase = LifecyclePhase.TEST, threadSafe = true)
+public class EvalMojo extends AbstractShmMojo {
+
+    /** The model: a training checkpoint; stands for {@code test.model}. Unset: end_to_end's best, else its final. */
+    @Parameter(property = "shm.model")
+    private File model;
+
+    /** Where shm:train wrote its checkpoints; unset: the output directory. */
+    @Parameter(property = "shm.trainUrl")
+    private File trainUrl;
+
+    /** The dataset whose test split is evaluated; unset: {@code test.test_pic_path}. */
+    @Parameter(property = "shm.dataUrl")
+    private File dataUrl;
+
+    /** Predictions mode: a folder of PNG mattes ({@code <name>.png}) to score instead of running a model. */
+    @Parameter(property = "shm.predictions")
+    private File predictions;
+
+    /** Predictions mode: the folder of ground-truth PNG mattes with the same names. */
+    @Parameter(property = "shm.groundTruth")
+    private File groundTruth;
+
+    /** {@code whole} (the seed's protocol) or {@code unknown} (the trimap's unknown region). */
+    @Parameter(property = "shm.region", defaultValue = "whole")
+    private String region;
+
+    /** Fail when the mean SAD exceeds this. */
+    @Parameter(property = "shm.maxSad")
+    private Double maxSad;
+
+    /** Fail when the mean MSE exceeds this. */
+    @Parameter(property = "shm.maxMse")
+    private Double maxMse;
+
+    /** Fail when the mean Gradient error exceeds this. */
+    @Parameter(property = "shm.maxGrad")
+    private Double maxGrad;
+
+    /** Fail when the mean Connectivity error exceeds this. */
+    @Parameter(property = "shm.maxConn")
+    private Double maxConn;
+
+    /** A report.json of an accepted build; fail when a mean metric is worse by more than {@code maxRegression}%. */
+    @Parameter(property = "shm.baseline")
+    private File baseline;
+
+    /** Allowed worsening against the baseline, in percent. */
+    @Parameter(property = "shm.maxRegression", defaultValue = "5")
+    private double maxRegression;
+
+    /** How many best and worst images get composites in index.html. */
+    @Parameter(property = "shm.reportPictures", defaultValue = "3")
+    private int reportPictures;
+
+    @Override
+    protected String goal() {
+        return "eval";
+    }
+
+    @Override
+    protected Map<String, String> parameterOverrides() {
+        Map<String, String> map = new LinkedHashMap<>();
+        if (model != null) {
+            map.put("test.model", model.getAbsolutePath());
+        }
+        if (dataUrl != null) {
+            map.put("test.test_pic_path", baseDir().resolve(dataUrl.toPath()).toString());
+        }
+        return map;
+    }
+
+    @Override
+    protected void run(ShmConfig config, Progress progress) throws MojoFailureException {
+        Evaluator.Region area = switch (region.trim().toLowerCase(Locale.ROOT)) {
+            case "whole", "whole_image" -> Evaluator.Region.WHOLE_IMAGE;
+            case "unknown" -> Evaluator.Region.UNKNOWN;
+            default -> throw new ShmException("shm.region must be 'whole' or 'unknown', got '" + region + "'");
+        };
+        Path output = config.test().outputPath();
+        Evaluator evaluator = new Evaluator(output, progress);
+        Evaluator.Report report;
+        if (predictions != null || groundTruth != null) {
+            if (predictions == null || groundTruth == null) {
+                throw new ShmException("Predictions mode needs both shm.predictions and shm.groundTruth");
+            }
+            report = evaluator.evaluatePredictions(baseDir().resolve(predictions.toPath()),
+                    baseDir().resolve(groundTruth.toPath()), area);
+        } else {
+            Path checkpoint = config.test().model() != null ? config.test().model() : defaultModel(config);
+            Path testList = config.test().testPicPath().resolve(Split.TEST.dirName()).resolve(Split.TEST.listName());
+            try (Dl4jPredictor predictor = Dl4jPredictor.load(checkpoint)) {
+                report = evaluator.evaluateModel(predictor, testList, config.test().size(), area);
+            }
+        }
+        EvalReports.write(report, output, maxSad, reportPictures);
+        getLog().info("shm:eval reports: " + output.resolve(EvalReports.HTML_REPORT) + ", "
+                + output.resolve(EvalReports.JSON_REPORT) + ", " + output.resolve(EvalReports.JUNIT_REPORT));
+        Map<String, Double> maxima = new LinkedHashMap<>();
+        put(maxima, "sad", maxSad);
+        put(maxima, "mse", maxMse);
+        put(maxima, "grad", maxGrad);
+        put(maxima, "conn", maxConn);
+        List<String> violations = new QualityGate(maxima,
+                baseline == null ? null : baseDir().resolve(baseline.toPath()), maxRegression).violations(report);
+        if (!violations.isEmpty()) {
+            throw new MojoFailureException("shm:eval quality gate failed: " + String.join("; ", violations)
+                    + " (report: " + output.resolve(EvalReports.HTML_REPORT) + ")");
+        }
+    }
+
+    private Path defaultModel(ShmConfig config) {
+        Path root = (trainUrl != null ? baseDir().resolve(trainUrl.toPath()) : outputPath())
+                .resolve(config.ckptVersion()).resolve("end_to_end");
+        Path best = root.resolve(Trainer.BEST);
+        return Files.isRegularFile(best) ? best : root.resolve(Trainer.FINAL);
+    }
+
+    private static void put(Map<String, Double> map, String metric, Double value) {
+        if (value != null) {
+            map.put(metric, value);
+        }
+    }
+}

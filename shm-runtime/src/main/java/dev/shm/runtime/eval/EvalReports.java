@@ -1,0 +1,240 @@
+package dev.shm.runtime.eval;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.shm.runtime.image.Codecs;
+import dev.shm.runtime.image.Matte;
+import dev.shm.runtime.image.Raster;
+import dev.shm.runtime.image.Resize;
+import dev.shm.runtime.image.Resize.Interpolation;
+import dev.shm.runtime.io.AtomicFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes an evaluation for people and for CI servers: {@code report.json} (every image and the means),
+ * {@code TEST-shm-eval.xml} (JUnit format, one test case per image) and {@code index.html} with composites of the
+ * best and worst images (photo, predicted alpha, ground truth, error map) and the metric table.
+ */
+public final class EvalReports {
+    public static final String JSON_REPORT = "report.json";
+    public static final String JUNIT_REPORT = "TEST-shm-eval.xml";
+    public static final String HTML_REPORT = "index.html";
+    private static final int COMPOSITE_HEIGHT = 200;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private EvalReports() {
+    }
+
+    public static void write(Evaluator.Report report, Path dir, Double maxSad, int pictures) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        AtomicFiles.writeString(dir.resolve(JSON_REPORT), json(report));
+        AtomicFiles.writeString(dir.resolve(JUNIT_REPORT), junit(report, maxSad));
+        List<Evaluator.ImageResult> bySad = new ArrayList<>(report.images());
+        bySad.sort(Comparator.comparingDouble(Evaluator.ImageResult::sad));
+        List<Evaluator.ImageResult> best = bySad.subList(0, Math.min(pictures, bySad.size()));
+        List<Evaluator.ImageResult> worst = new ArrayList<>(bySad.subList(Math.max(0, bySad.size() - pictures), bySad.size()));
+        java.util.Collections.reverse(worst);
+        Path composites = dir.resolve("composites");
+        for (Evaluator.ImageResult result : concat(best, worst)) {
+            AtomicFiles.write(composites.resolve(result.name() + ".png"), Codecs.encodePng(composite(result)));
+        }
+        AtomicFiles.writeString(dir.resolve(HTML_REPORT), html(report, best, worst));
+    }
+
+    static String json(Evaluator.Report report) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("model", report.model());
+        root.put("data", report.data());
+        root.put("region", report.region() == Evaluator.Region.UNKNOWN ? "unknown" : "whole_image");
+        root.put("images_evaluated", report.images().size());
+        root.put("images_per_second", report.imagesPerSecond());
+        ObjectNode mean = root.putObject("mean");
+        report.mean().forEach(mean::put);
+        ArrayNode images = root.putArray("images");
+        for (Evaluator.ImageResult result : report.images()) {
+            ObjectNode node = images.addObject();
+            node.put("name", result.name());
+            if (result.image() != null) {
+                node.put("image", result.image().toString());
+            }
+            node.put("ground_truth", result.truth().toString());
+            result.metrics().forEach(node::put);
+            node.put("millis", result.millis());
+        }
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String junit(Evaluator.Report report, Double maxSad) {
+        long failures = maxSad == null ? 0 : report.images().stream().filter(r -> r.sad() > maxSad).count();
+        double seconds = report.images().stream().mapToDouble(Evaluator.ImageResult::millis).sum() / 1000;
+        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        xml.append(String.format(Locale.ROOT, "<testsuite name=\"shm.eval\" tests=\"%d\" failures=\"%d\" errors=\"0\" "
+                + "skipped=\"0\" time=\"%.3f\">%n", report.images().size(), failures, seconds));
+        xml.append("  <properties>\n");
+        xml.append("    <property name=\"model\" value=\"").append(escape(report.model())).append("\"/>\n");
+        for (Map.Entry<String, Double> mean : report.mean().entrySet()) {
+            xml.append(String.format(Locale.ROOT, "    <property name=\"mean_%s\" value=\"%.6f\"/>%n", mean.getKey(),
+                    mean.getValue()));
+        }
+        xml.append("  </properties>\n");
+        for (Evaluator.ImageResult result : report.images()) {
+            xml.append(String.format(Locale.ROOT, "  <testcase classname=\"shm.eval\" name=\"%s\" time=\"%.3f\">",
+                    escape(result.name()), result.millis() / 1000));
+            if (maxSad != null && result.sad() > maxSad) {
+                xml.append(String.format(Locale.ROOT, "<failure message=\"sad %.6f exceeds maxSad %s\"/>", result.sad(),
+                        maxSad));
+            }
+            xml.append(String.format(Locale.ROOT, "<system-out>sad %.6f mse %.6f grad %.6f conn %.6f</system-out>",
+                    result.sad(), result.metrics().get("mse"), result.metrics().get("grad"), result.metrics().get("conn")));
+            xml.append("</testcase>\n");
+        }
+        xml.append("</testsuite>\n");
+        return xml.toString();
+    }
+
+    private static String html(Evaluator.Report report, List<Evaluator.ImageResult> best, List<Evaluator.ImageResult> worst) {
+        StringBuilder html = new StringBuilder();
+        html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>shm eval</title><style>")
+                .append("body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;")
+                .append("padding:4px 8px;text-align:right}th{background:#eee}img{display:block;margin:4px 0}</style></head><body>\n");
+        html.append("<h1>shm evaluation</h1>\n<p>Model: ").append(escape(report.model())).append("<br>Data: ")
+                .append(escape(report.data())).append("<br>Region: ")
+                .append(report.region() == Evaluator.Region.UNKNOWN ? "trimap unknown region" : "whole image")
+                .append(String.format(Locale.ROOT, "<br>%d images, %.2f images/s</p>%n", report.images().size(),
+                        report.imagesPerSecond()));
+        html.append("<table><tr><th></th>");
+        for (String metric : Evaluator.METRICS) {
+            html.append("<th>").append(metric).append("</th>");
+        }
+        html.append("</tr>\n<tr><th>mean</th>");
+        for (String metric : Evaluator.METRICS) {
+            html.append(String.format(Locale.ROOT, "<td>%.6f</td>", report.mean().get(metric)));
+        }
+        html.append("</tr></table>\n");
+        section(html, "Best images (lowest SAD)", best);
+        section(html, "Worst images (highest SAD)", worst);
+        html.append("<h2>Every image</h2>\n<table><tr><th>image</th>");
+        for (String metric : Evaluator.METRICS) {
+            html.append("<th>").append(metric).append("</th>");
+        }
+        html.append("</tr>\n");
+        for (Evaluator.ImageResult result : report.images()) {
+            html.append("<tr><td style=\"text-align:left\">").append(escape(result.name())).append("</td>");
+            for (String metric : Evaluator.METRICS) {
+                html.append(String.format(Locale.ROOT, "<td>%.6f</td>", result.metrics().get(metric)));
+            }
+            html.append("</tr>\n");
+        }
+        html.append("</table>\n</body></html>\n");
+        return html.toString();
+    }
+
+    private static void section(StringBuilder html, String title, List<Evaluator.ImageResult> results) {
+        html.append("<h2>").append(title).append("</h2>\n<p>Each row: photo, predicted alpha, ground truth, error |alpha - truth|.</p>\n");
+        for (Evaluator.ImageResult result : results) {
+            html.append(String.format(Locale.ROOT, "<p>%s: sad %.6f, mse %.6f, grad %.6f, conn %.6f</p>",
+                    escape(result.name()), result.sad(), result.metrics().get("mse"), result.metrics().get("grad"),
+                    result.metrics().get("conn")));
+            html.append("<img src=\"composites/").append(escape(result.name())).append(".png\" alt=\"")
+                    .append(escape(result.name())).append("\">\n");
+        }
+    }
+
+    /** Photo (when known), prediction, truth and error side by side, each scaled to one height. */
+    static Raster composite(Evaluator.ImageResult result) {
+        Matte alpha = read(result.prediction());
+        Matte truth = read(result.truth());
+        int height = COMPOSITE_HEIGHT;
+        int width = Math.max(1, Math.round((float) alpha.width() * height / alpha.height()));
+        List<Raster> panels = new ArrayList<>();
+        if (result.image() != null) {
+            try {
+                Raster photo = Codecs.decodeRgb(Files.readAllBytes(result.image()));
+                if (photo != null) {
+                    panels.add(Resize.to(photo, width, height, Interpolation.LINEAR));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        panels.add(gray(Resize.to(alpha.toRaster(), width, height, Interpolation.LINEAR)));
+        panels.add(gray(Resize.to(truth.toRaster(), width, height, Interpolation.LINEAR)));
+        float[] error = new float[alpha.values().length];
+        for (int i = 0; i < error.length; i++) {
+            error[i] = Math.abs(alpha.values()[i] - truth.values()[i]);
+        }
+        panels.add(heat(Resize.to(new Matte(alpha.width(), alpha.height(), error).toRaster(), width, height,
+                Interpolation.LINEAR)));
+        int gap = 4;
+        int total = panels.size() * width + (panels.size() - 1) * gap;
+        byte[] out = new byte[total * height * 3];
+        java.util.Arrays.fill(out, (byte) 255);
+        for (int p = 0; p < panels.size(); p++) {
+            Raster panel = panels.get(p);
+            for (int y = 0; y < height; y++) {
+                System.arraycopy(panel.data(), y * width * 3, out, (y * total + p * (width + gap)) * 3, width * 3);
+            }
+        }
+        return new Raster(total, height, 3, out);
+    }
+
+    private static Matte read(Path file) {
+        try {
+            return Codecs.decodeMatte(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Raster gray(Raster single) {
+        byte[] out = new byte[single.data().length * 3];
+        for (int i = 0; i < single.data().length; i++) {
+            out[i * 3] = single.data()[i];
+            out[i * 3 + 1] = single.data()[i];
+            out[i * 3 + 2] = single.data()[i];
+        }
+        return new Raster(single.width(), single.height(), 3, out);
+    }
+
+    /** Error as black to red to yellow. */
+    private static Raster heat(Raster single) {
+        byte[] out = new byte[single.data().length * 3];
+        for (int i = 0; i < single.data().length; i++) {
+            int v = single.data()[i] & 0xFF;
+            out[i * 3] = (byte) Math.min(255, v * 2);
+            out[i * 3 + 1] = (byte) Math.max(0, v * 2 - 255);
+        }
+        return new Raster(single.width(), single.height(), 3, out);
+    }
+
+    private static List<Evaluator.ImageResult> concat(List<Evaluator.ImageResult> a, List<Evaluator.ImageResult> b) {
+        List<Evaluator.ImageResult> all = new ArrayList<>(a);
+        for (Evaluator.ImageResult r : b) {
+            if (!all.contains(r)) {
+                all.add(r);
+            }
+        }
+        return all;
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

@@ -1,0 +1,244 @@
+package dev.shm.runtime.eval;
+
+import dev.shm.runtime.ShmException;
+import dev.shm.runtime.data.DatasetFolders;
+import dev.shm.runtime.data.DatasetLists;
+import dev.shm.runtime.data.Trimaps;
+import dev.shm.runtime.image.Codecs;
+import dev.shm.runtime.image.Matte;
+import dev.shm.runtime.image.Raster;
+import dev.shm.runtime.image.Resize;
+import dev.shm.runtime.image.Resize.Interpolation;
+import dev.shm.runtime.metrics.MattingMetrics;
+import dev.shm.runtime.model.Inputs;
+import dev.shm.runtime.progress.Progress;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code eval}: scores mattes against ground truth with SAD, MSE, Gradient and Connectivity (SHM-SPEC §4).
+ * Model mode follows the seed's protocol: resize the image to the network size, predict, resize the alpha back to
+ * the original size (bicubic), clamp to [0, 1], compare at the original resolution. Predictions mode scores PNG
+ * mattes made elsewhere by the same code.
+ */
+public final class Evaluator {
+    public static final String PREDICTIONS = "predictions";
+    public static final List<String> METRICS = List.of("sad", "mse", "grad", "conn");
+
+    /** Which pixels count: the whole image (the seed's protocol) or the trimap's unknown region. */
+    public enum Region {
+        WHOLE_IMAGE,
+        UNKNOWN
+    }
+
+    /** One image's scores; {@code image} is the photo when known (model mode), else {@code null}. */
+    public record ImageResult(String name, Path image, Path truth, Path prediction, Map<String, Double> metrics,
+            double millis) {
+        public double sad() {
+            return metrics.get("sad");
+        }
+    }
+
+    /** All scores, their means, what was evaluated and how fast. */
+    public record Report(String model, String data, Region region, List<ImageResult> images, Map<String, Double> mean,
+            double imagesPerSecond) {
+    }
+
+    private final Path outputDir;
+    private final Progress progress;
+
+    public Evaluator(Path outputDir, Progress progress) {
+        this.outputDir = outputDir;
+        this.progress = progress;
+    }
+
+    public Report evaluateModel(MattePredictor predictor, Path testList, int size, Region region) {
+        List<DatasetLists.Entry> entries = DatasetLists.read(testList);
+        if (entries.isEmpty()) {
+            throw new ShmException("The test list " + testList + " lists no sample; generate a dataset with a test split");
+        }
+        Path predictions = cleanFolder(outputDir.resolve(PREDICTIONS));
+        List<ImageResult> results = new ArrayList<>();
+        Progress.Task task = progress.task("eval images", entries.size());
+        long started = System.nanoTime();
+        for (DatasetLists.Entry entry : entries) {
+            Raster image = Codecs.decodeRgb(read(entry.image()));
+            if (image == null) {
+                throw new ShmException("Cannot decode the test image " + entry.image());
+            }
+            Matte truth = decodeMatte(entry.matte());
+            if (truth.width() != image.width() || truth.height() != image.height()) {
+                throw new ShmException("The ground truth " + entry.matte() + " is " + truth.size() + " but its image "
+                        + entry.image() + " is " + image.size() + "; regenerate the dataset");
+            }
+            long start = System.nanoTime();
+            float[] input = Inputs.normalise(Resize.to(image, size, size, Interpolation.CUBIC), predictor.normalisation());
+            float[] output = predictor.predict(new float[][] {input}, size)[0];
+            for (float v : output) {
+                if (!Float.isFinite(v)) {
+                    throw new ShmException("The model (" + predictor.describe() + ") predicted " + v + " for "
+                            + entry.image() + "; the checkpoint is broken, train it again");
+                }
+            }
+            Matte alpha = clamp(Resize.to(new Matte(size, size, output), image.width(), image.height(), Interpolation.CUBIC));
+            double millis = (System.nanoTime() - start) / 1e6;
+            String name = stem(entry.image());
+            Path predicted = predictions.resolve(name + ".png");
+            write(predicted, Codecs.encodePng16(alpha));
+            ImageResult result = new ImageResult(name, entry.image(), entry.matte(), predicted,
+                    score(alpha, truth, region == Region.UNKNOWN ? unknownRegion(entry.matte(), truth) : null), millis);
+            results.add(result);
+            progress.info(String.format(Locale.ROOT, "%s sad: %.6f", entry.image(), result.sad()));
+            task.advance(1);
+        }
+        task.finish();
+        double rate = results.size() / Math.max(1e-9, (System.nanoTime() - started) / 1e9);
+        return report(predictor.describe(), testList.toString(), region, results, rate);
+    }
+
+    public Report evaluatePredictions(Path predictions, Path groundTruth, Region region) {
+        if (!Files.isDirectory(predictions)) {
+            throw new ShmException("The predictions folder " + predictions + " does not exist");
+        }
+        List<Path> files;
+        try (Stream<Path> list = Files.list(predictions)) {
+            files = list.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (files.isEmpty()) {
+            throw new ShmException("The predictions folder " + predictions + " holds no PNG matte; expected one "
+                    + "<name>.png per ground-truth matte in " + groundTruth);
+        }
+        List<ImageResult> results = new ArrayList<>();
+        long started = System.nanoTime();
+        for (Path file : files) {
+            String name = stem(file);
+            Path truthFile = groundTruth.resolve(name + ".png");
+            if (!Files.isRegularFile(truthFile)) {
+                throw new ShmException("The prediction " + file + " has no ground truth: expected " + truthFile);
+            }
+            Matte alpha = clamp(decodeMatte(file));
+            Matte truth = decodeMatte(truthFile);
+            if (alpha.width() != truth.width() || alpha.height() != truth.height()) {
+                throw new ShmException("The prediction " + file + " is " + alpha.size() + " but its ground truth "
+                        + truthFile + " is " + truth.size());
+            }
+            ImageResult result = new ImageResult(name, null, truthFile, file,
+                    score(alpha, truth, region == Region.UNKNOWN ? unknownOf(truth) : null), 0);
+            results.add(result);
+            progress.info(String.format(Locale.ROOT, "%s sad: %.6f", file, result.sad()));
+        }
+        double rate = results.size() / Math.max(1e-9, (System.nanoTime() - started) / 1e9);
+        return report("predictions " + predictions, groundTruth.toString(), region, results, rate);
+    }
+
+    private Report report(String model, String data, Region region, List<ImageResult> results, double rate) {
+        Map<String, Double> mean = new LinkedHashMap<>();
+        for (String metric : METRICS) {
+            mean.put(metric, results.stream().mapToDouble(r -> r.metrics().get(metric)).average().orElse(0));
+        }
+        progress.info(String.format(Locale.ROOT, "ave_sad: %.6f", mean.get("sad")));
+        progress.info(String.format(Locale.ROOT, "mse: %.6f, grad: %.6f, conn: %.6f over %d images (%s), %.2f images/s",
+                mean.get("mse"), mean.get("grad"), mean.get("conn"), results.size(),
+                region == Region.UNKNOWN ? "unknown region" : "whole image", rate));
+        return new Report(model, data, region, List.copyOf(results), mean, rate);
+    }
+
+    static Map<String, Double> score(Matte alpha, Matte truth, boolean[] region) {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("sad", MattingMetrics.sad(alpha.values(), truth.values(), region));
+        metrics.put("mse", MattingMetrics.mse(alpha.values(), truth.values(), region));
+        metrics.put("grad", MattingMetrics.gradient(alpha.values(), truth.values(), alpha.width(), alpha.height(), region));
+        metrics.put("conn", MattingMetrics.connectivity(alpha.values(), truth.values(), alpha.width(), alpha.height(),
+                region));
+        return metrics;
+    }
+
+    /** The unknown region of the dataset's trimap for this matte, or of a trimap made from it. */
+    private static boolean[] unknownRegion(Path matteFile, Matte truth) {
+        Path trimapFile = matteFile.getParent().resolveSibling(DatasetFolders.TRIMAP).resolve(stem(matteFile) + ".png");
+        if (Files.isRegularFile(trimapFile)) {
+            Raster trimap = Codecs.decode(read(trimapFile));
+            if (trimap != null && trimap.width() == truth.width() && trimap.height() == truth.height()) {
+                boolean[] region = new boolean[trimap.width() * trimap.height()];
+                for (int i = 0; i < region.length; i++) {
+                    region[i] = (trimap.data()[i * trimap.channels()] & 0xFF) == Trimaps.UNKNOWN;
+                }
+                return region;
+            }
+        }
+        return unknownOf(truth);
+    }
+
+    private static boolean[] unknownOf(Matte truth) {
+        Raster trimap = Trimaps.fromMatte(truth.toRaster(), 10);
+        boolean[] region = new boolean[trimap.data().length];
+        for (int i = 0; i < region.length; i++) {
+            region[i] = (trimap.data()[i] & 0xFF) == Trimaps.UNKNOWN;
+        }
+        return region;
+    }
+
+    private static Matte clamp(Matte matte) {
+        float[] values = matte.values();
+        for (int i = 0; i < values.length; i++) {
+            values[i] = Math.min(1f, Math.max(0f, values[i]));
+        }
+        return matte;
+    }
+
+    private static Matte decodeMatte(Path file) {
+        Matte matte = Codecs.decodeMatte(read(file));
+        if (matte == null) {
+            throw new ShmException("Cannot decode the matte " + file + "; expected an 8- or 16-bit PNG");
+        }
+        return matte;
+    }
+
+    private static Path cleanFolder(Path dir) {
+        try {
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> files = Files.list(dir)) {
+                    for (Path file : files.toList()) {
+                        if (file.getFileName().toString().endsWith(".png")) {
+                            Files.delete(file);
+                        }
+                    }
+                }
+            }
+            Files.createDirectories(dir);
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare " + dir, e);
+        }
+    }
+
+    static String stem(Path file) {
+        return file.getFileName().toString().replaceFirst("\\.[^.]+$", "");
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new ShmException("Cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void write(Path file, byte[] content) {
+        try {
+            Files.write(file, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.shm.runtime.eval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shm.runtime.ShmException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The CI gate on an evaluation: absolute ceilings per metric, and a baseline {@code report.json} that no mean metric
+ * may exceed by more than a percentage. Lower is better for every metric.
+ */
+public record QualityGate(Map<String, Double> maxima, Path baseline, double maxRegressionPercent) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The violations, one sentence each naming the metric, the value and the bound; empty when the gate passes. */
+    public List<String> violations(Evaluator.Report report) {
+        List<String> violations = new ArrayList<>();
+        for (Map.Entry<String, Double> bound : maxima.entrySet()) {
+            Double value = report.mean().get(bound.getKey());
+            if (value == null) {
+                throw new ShmException("Unknown metric '" + bound.getKey() + "' in the quality gate; use one of "
+                        + String.join(", ", Evaluator.METRICS));
+            }
+            if (value > bound.getValue()) {
+                violations.add(String.format(Locale.ROOT, "mean %s %.6f exceeds the threshold %s %s", bound.getKey(),
+                        value, "max" + capitalise(bound.getKey()), bound.getValue()));
+            }
+        }
+        if (baseline != null) {
+            JsonNode base = readBaseline();
+            for (String metric : Evaluator.METRICS) {
+                JsonNode old = base.path("mean").get(metric);
+                if (old == null || !old.isNumber()) {
+                    continue;
+                }
+                double allowed = old.asDouble() * (1 + maxRegressionPercent / 100) + 1e-12;
+                double value = report.mean().get(metric);
+                if (value > allowed) {
+                    violations.add(String.format(Locale.ROOT,
+                            "mean %s %.6f is %.1f%% worse than the baseline %.6f in %s (allowed: %.1f%%)", metric, value,
+                            old.asDouble() == 0 ? Double.POSITIVE_INFINITY : (value / old.asDouble() - 1) * 100,
+                            old.asDouble(), baseline, maxRegressionPercent));
+                }
+            }
+        }
+        return violations;
+    }
+
+    private JsonNode readBaseline() {
+        if (!Files.isRegularFile(baseline)) {
+            throw new ShmException("The baseline report " + baseline + " does not exist; keep a report.json of an "
+                    + "accepted build and point shm.baseline at it");
+        }
+        try {
+            JsonNode node = JSON.readTree(baseline.toFile());
+            if (!node.path("mean").isObject()) {
+                throw new ShmException("The baseline " + baseline + " has no 'mean' section; expected a report.json "
+                        + "written by shm:eval");
+            }
+            return node;
+        } catch (IOException e) {
+            throw new ShmException("Cannot read the baseline " + baseline + " as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static String capitalise(String metric) {
+        return Character.toUpperCase(metric.charAt(0)) + metric.substring(1);
+    }
+}

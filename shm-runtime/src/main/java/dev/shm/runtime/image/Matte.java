@@ -1,0 +1,35 @@
+package dev.shm.runtime.image;
+
+/** A matte as floats on 0..1, row-major: predictions and ground truth at full precision (16-bit PNGs keep it). */
+public record Matte(int width, int height, float[] values) {
+    public Matte {
+        if (values.length != width * height) {
+            throw new IllegalArgumentException("a " + width + "x" + height + " matte needs " + width * height
+                    + " values, got " + values.length);
+        }
+    }
+
+    public static Matte of(Raster gray) {
+        float[] values = new float[gray.width() * gray.height()];
+        byte[] data = gray.data();
+        int channels = gray.channels();
+        int channel = channels == 4 ? 3 : 0;
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (data[i * channels + channel] & 0xFF) / 255f;
+        }
+        return new Matte(gray.width(), gray.height(), values);
+    }
+
+    public String size() {
+        return width + "x" + height;
+    }
+
+    /** The matte as an 8-bit gray raster (for pictures). */
+    public Raster toRaster() {
+        byte[] data = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            data[i] = (byte) Math.round(Math.min(1f, Math.max(0f, values[i])) * 255f);
+        }
+        return new Raster(width, height, 1, data);
+    }
+}

@@ -1,0 +1,137 @@
+package dev.shm.runtime.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shm.runtime.ShmException;
+import dev.shm.runtime.config.ConfigLoader;
+import dev.shm.runtime.config.ShmConfig;
+import dev.shm.runtime.data.DatasetGenerator;
+import dev.shm.runtime.image.Codecs;
+import dev.shm.runtime.image.Matte;
+import dev.shm.runtime.model.Networks;
+import dev.shm.runtime.progress.Progress;
+import dev.shm.runtime.train.CheckpointState;
+import dev.shm.runtime.train.Checkpoints;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EvaluatorTest {
+    @TempDir
+    Path dir;
+
+    private Evaluator evaluator() {
+        return new Evaluator(dir.resolve("eval"), Progress.silent("eval"));
+    }
+
+    private void matte(Path file, int width, int height, float value) throws IOException {
+        float[] values = new float[width * height];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = i < values.length / 2 ? value : 0f;
+        }
+        Files.createDirectories(file.getParent());
+        Files.write(file, Codecs.encodePng16(new Matte(width, height, values)));
+    }
+
+    @Test
+    void predictionsModeScoresSixteenBitMattesAndWritesEveryReport() throws IOException {
+        matte(dir.resolve("gt/a.png"), 20, 10, 1f);
+        matte(dir.resolve("gt/b.png"), 20, 10, 1f);
+        matte(dir.resolve("pred/a.png"), 20, 10, 1f);
+        matte(dir.resolve("pred/b.png"), 20, 10, 0.5f);
+        Evaluator.Report report = evaluator().evaluatePredictions(dir.resolve("pred"), dir.resolve("gt"),
+                Evaluator.Region.WHOLE_IMAGE);
+        assertEquals(0, report.images().get(0).sad(), 1e-9);
+        assertEquals(100 * 0.5 / 1000, report.images().get(1).sad(), 1e-6, "100 pixels off by 0.5");
+        assertEquals(0.025, report.mean().get("sad"), 1e-6);
+        assertEquals(0.25 * 100 / 200 / 2, report.mean().get("mse"), 1e-5, "16-bit PNGs hold 0.5 as 32768/65535");
+
+        EvalReports.write(report, dir.resolve("eval"), 0.01, 1);
+        JsonNode json = new ObjectMapper().readTree(dir.resolve("eval/report.json").toFile());
+        assertEquals(0.025, json.path("mean").path("sad").asDouble(), 1e-6);
+        assertEquals(2, json.path("images").size());
+        String junit = Files.readString(dir.resolve("eval/TEST-shm-eval.xml"));
+        assertTrue(junit.contains("tests=\"2\" failures=\"1\"") && junit.contains("exceeds maxSad 0.01"), junit);
+        String html = Files.readString(dir.resolve("eval/index.html"));
+        assertTrue(html.contains("composites/a.png") && html.contains("composites/b.png"), html);
+        assertTrue(Files.size(dir.resolve("eval/composites/b.png")) > 0);
+    }
+
+    @Test
+    void gateNamesMetricValueAndThresholdAndComparesWithABaseline() throws IOException {
+        Evaluator.Report report = new Evaluator.Report("m", "d", Evaluator.Region.WHOLE_IMAGE, List.of(),
+                Map.of("sad", 12.5, "mse", 0.01, "grad", 3.0, "conn", 11.0), 1);
+        assertEquals(List.of("mean sad 12.500000 exceeds the threshold maxSad 10.0"),
+                new QualityGate(Map.of("sad", 10.0), null, 5).violations(report));
+        assertTrue(new QualityGate(Map.of("sad", 13.0, "mse", 0.02), null, 5).violations(report).isEmpty());
+
+        Path base = dir.resolve("baseline.json");
+        Files.writeString(base, "{\"mean\": {\"sad\": 10.0, \"mse\": 0.01, \"grad\": 3.0, \"conn\": 11.0}}");
+        List<String> regressions = new QualityGate(Map.of(), base, 5).violations(report);
+        assertEquals(1, regressions.size());
+        assertTrue(regressions.get(0).startsWith("mean sad 12.500000 is 25.0% worse than the baseline 10.000000"),
+                regressions.get(0));
+        assertTrue(new QualityGate(Map.of(), base, 30).violations(report).isEmpty());
+        ShmException missing = assertThrows(ShmException.class,
+                () -> new QualityGate(Map.of(), dir.resolve("nope.json"), 5).violations(report));
+        assertTrue(missing.getMessage().contains("nope.json"));
+    }
+
+    @Test
+    void badPredictionsFailNamingTheFile() throws IOException {
+        Files.createDirectories(dir.resolve("empty"));
+        ShmException empty = assertThrows(ShmException.class,
+                () -> evaluator().evaluatePredictions(dir.resolve("empty"), dir.resolve("gt"), Evaluator.Region.WHOLE_IMAGE));
+        assertTrue(empty.getMessage().contains("holds no PNG matte"), empty.getMessage());
+        matte(dir.resolve("pred/x.png"), 20, 10, 1f);
+        matte(dir.resolve("gt/x.png"), 10, 10, 1f);
+        ShmException size = assertThrows(ShmException.class,
+                () -> evaluator().evaluatePredictions(dir.resolve("pred"), dir.resolve("gt"), Evaluator.Region.WHOLE_IMAGE));
+        assertTrue(size.getMessage().contains("x.png is 20x10 but its ground truth"), size.getMessage());
+        matte(dir.resolve("pred/y.png"), 20, 10, 1f);
+        Files.delete(dir.resolve("pred/x.png"));
+        ShmException missing = assertThrows(ShmException.class,
+                () -> evaluator().evaluatePredictions(dir.resolve("pred"), dir.resolve("gt"), Evaluator.Region.WHOLE_IMAGE));
+        assertTrue(missing.getMessage().contains("y.png has no ground truth"), missing.getMessage());
+    }
+
+    @Test
+    void modelModeFollowsTheSeedProtocolAndWritesSixteenBitPredictions() throws IOException {
+        ShmConfig config = new ConfigLoader(dir, Path.of("out")).load(null, Map.of(
+                "generate_data.synthetic_pic_nums", "10", "generate_data.synthetic_width", "40",
+                "generate_data.synthetic_height", "56", "generate_data.generate_debug", "false"));
+        Path dataset = new DatasetGenerator(config.generateData(), config.seed(), dir.resolve("out"),
+                Progress.silent("g")).run(false).dataset();
+        Path checkpoint = dir.resolve("model.ckpt");
+        Checkpoints.write(checkpoint, Networks.build(Networks.Kind.END_TO_END, 32, 1, 1e-4), new CheckpointState(
+                "end_to_end", "END_TO_END", 1, 1, "h", Double.NaN, 0, 32, new double[] {0.5, 0.5, 0.5},
+                new double[] {0.25, 0.25, 0.25}, "test"));
+        try (Dl4jPredictor predictor = Dl4jPredictor.load(checkpoint)) {
+            Evaluator.Report report = evaluator().evaluateModel(predictor, dataset.resolve("test/test.txt"), 32,
+                    Evaluator.Region.UNKNOWN);
+            assertEquals(2, report.images().size());
+            for (Evaluator.ImageResult result : report.images()) {
+                Matte predicted = Codecs.decodeMatte(Files.readAllBytes(result.prediction()));
+                assertEquals(40, predicted.width(), "back at the original size");
+                assertEquals(56, predicted.height());
+                for (float v : predicted.values()) {
+                    assertTrue(v >= 0 && v <= 1, "clamped");
+                }
+                assertTrue(result.sad() >= 0 && Double.isFinite(result.metrics().get("conn")));
+            }
+        }
+        Checkpoints.write(dir.resolve("tnet.ckpt"), Networks.build(Networks.Kind.T_NET, 32, 1, 1e-3), new CheckpointState(
+                "pre_train_t_net", "T_NET", 1, 1, "h", Double.NaN, 0, 32, new double[] {0.5, 0.5, 0.5},
+                new double[] {0.25, 0.25, 0.25}, "test"));
+        ShmException tNet = assertThrows(ShmException.class, () -> Dl4jPredictor.load(dir.resolve("tnet.ckpt")));
+        assertTrue(tNet.getMessage().contains("pre_train_t_net phase"), tNet.getMessage());
+    }
+}
