@@ -18,4 +18,14 @@ assert events.any { it.goal == 'train' && it.event == 'done' && it.task == 'end_
 
 def log = new File(basedir, 'build.log').text
 assert log.contains('pre_train_t_net: up to date') && log.contains('end_to_end: up to date') : 'the second build skips'
+
+def report = new JsonSlurper().parse(new File(basedir, 'target/shm/eval/report.json'))
+assert report.images.size() == 2 : 'the debug test split'
+assert report.mean.sad > 0 && report.mean.conn >= 0
+assert report.model.contains('end_to_end/semantic_hm_best.ckpt')
+def junit = new File(basedir, 'target/shm/eval/TEST-shm-eval.xml').text
+assert junit.contains('tests="2" failures="0"') && junit.count('<testcase ') == 2
+assert new File(basedir, 'target/shm/eval/index.html').text.contains('composites/')
+assert new File(basedir, 'target/shm/eval/predictions').listFiles().length == 2
+assert log =~ /ave_sad: [0-9.]+/
 return true

@@ -1,0 +1,10 @@
+import groovy.json.JsonSlurper
+
+def report = new JsonSlurper().parse(new File(basedir, 'target/shm/eval/report.json'))
+assert report.images.size() == 4
+assert report.mean.sad > 0 : 'a trimap is not a matte'
+assert report.images.every { it.sad > 0 && it.mse > 0 }
+def log = new File(basedir, 'build.log').text
+assert log =~ /trimap\/[0-9-]+\.png sad: [0-9.]+/
+assert log.contains('ave_sad:')
+return true
