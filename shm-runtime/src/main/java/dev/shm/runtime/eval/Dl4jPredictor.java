@@ -12,7 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
-/** The trained DL4J network of an end-to-end (or M-Net-free inference) checkpoint. */
+/** The trained DL4J network of an end-to-end checkpoint; its alpha is clamped to [0, 1] as the exported model's. */
 public final class Dl4jPredictor implements MattePredictor {
     private final ComputationGraph graph;
     private final CheckpointState state;
@@ -44,6 +44,9 @@ public final class Dl4jPredictor implements MattePredictor {
         float[][] out = new float[images.length][];
         for (int i = 0; i < images.length; i++) {
             out[i] = matte.get(NDArrayIndex.point(i), NDArrayIndex.point(0)).dup().data().asFloat();
+            for (int j = 0; j < out[i].length; j++) {
+                out[i][j] = Math.min(1f, Math.max(0f, out[i][j]));
+            }
         }
         Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
         return out;

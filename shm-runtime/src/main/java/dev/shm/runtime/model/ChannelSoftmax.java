@@ -5,11 +5,17 @@ import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLambdaLayer;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 
-/** Softmax over the channel axis of an NCHW activation: trimap logits to class probabilities per pixel. */
+/**
+ * Softmax over the channel axis of an NCHW activation: trimap logits to class probabilities per pixel. Written out
+ * as exp(x - max) / sum: SameDiff's softmax op on a 4-D array with dimension 1 does not normalise over channels in
+ * this DL4J version.
+ */
 public class ChannelSoftmax extends SameDiffLambdaLayer {
     @Override
     public SDVariable defineLayer(SameDiff sameDiff, SDVariable layerInput) {
-        return sameDiff.nn.softmax(layerInput, 1);
+        SDVariable shifted = layerInput.sub(layerInput.max(true, 1));
+        SDVariable exponentials = sameDiff.math.exp(shifted);
+        return exponentials.div(exponentials.sum(true, 1));
     }
 
     @Override

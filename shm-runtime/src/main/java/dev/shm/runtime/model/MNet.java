@@ -30,19 +30,19 @@ public final class MNet {
         for (Object[] row : ENCODER) {
             String name = "m_" + row[0];
             graph.addLayer(name + "_conv", TNet.conv(3, (int) row[1], (int) row[2], 1, false), last);
-            TNet.batchNorm(graph, name + "_bn", (int) row[2], Activation.RELU, name + "_conv");
+            String activated = TNet.batchNorm(graph, name + "_bn", (int) row[2], Activation.RELU, name + "_conv");
             graph.addLayer(name + "_pool", new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
-                    .kernelSize(3, 3).stride(2, 2).padding(1, 1).build(), name + "_bn");
+                    .kernelSize(3, 3).stride(2, 2).padding(1, 1).build(), activated);
             last = name + "_pool";
         }
         for (Object[] row : DECODER) {
             String name = "m_" + row[0];
             int out = (int) row[2];
             graph.addLayer(name + "_conv", TNet.conv(3, (int) row[1], out, 1, false), last);
-            TNet.batchNorm(graph, name + "_bn", out, Activation.RELU, name + "_conv");
+            String activated = TNet.batchNorm(graph, name + "_bn", out, Activation.RELU, name + "_conv");
             graph.addLayer(name + "_deconv", new Deconvolution2D.Builder(5, 5).nIn(out).nOut(out).stride(2, 2)
                     .convolutionMode(ConvolutionMode.Same).hasBias(false).activation(Activation.IDENTITY).build(),
-                    name + "_bn");
+                    activated);
             last = name + "_deconv";
         }
         graph.addLayer(RAW_ALPHA, TNet.conv(5, 16, 1, 1, false), last);

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
@@ -93,12 +94,11 @@ public final class TNet {
             String input) {
         int hidden = in * expansion;
         graph.addLayer(name + "_expand", conv(1, in, hidden, 1, false), input);
-        batchNorm(graph, name + "_expand_bn", hidden, Activation.RELU6, name + "_expand");
+        String expanded = batchNorm(graph, name + "_expand_bn", hidden, Activation.RELU6, name + "_expand");
         graph.addLayer(name + "_dw", new DepthwiseConvolution2D.Builder(3, 3).nIn(hidden).depthMultiplier(1)
-                .stride(stride, stride).padding(1, 1).hasBias(false).activation(Activation.IDENTITY).build(),
-                name + "_expand_bn");
-        batchNorm(graph, name + "_dw_bn", hidden, Activation.RELU6, name + "_dw");
-        graph.addLayer(name + "_project", conv(1, hidden, out, 1, false), name + "_dw_bn");
+                .stride(stride, stride).padding(1, 1).hasBias(false).activation(Activation.IDENTITY).build(), expanded);
+        String filtered = batchNorm(graph, name + "_dw_bn", hidden, Activation.RELU6, name + "_dw");
+        graph.addLayer(name + "_project", conv(1, hidden, out, 1, false), filtered);
         String projected = batchNorm(graph, name + "_project_bn", out, Activation.IDENTITY, name + "_project");
         if (stride == 1 && in == out) {
             graph.addVertex(name + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), projected, input);
@@ -113,10 +113,19 @@ public final class TNet {
                 .hasBias(bias).activation(Activation.IDENTITY).build();
     }
 
+    /**
+     * BN, then the activation as a layer of its own ({@code <name>} with the activation's name in place of
+     * {@code bn}): DL4J's batch-normalisation layer ignores an activation set on it.
+     */
     static String batchNorm(GraphBuilder graph, String name, int channels, Activation activation, String input) {
         graph.addLayer(name, new BatchNormalization.Builder().nIn(channels).nOut(channels).eps(1e-5).decay(0.9)
-                .activation(activation).build(), input);
-        return name;
+                .activation(Activation.IDENTITY).build(), input);
+        if (activation == Activation.IDENTITY) {
+            return name;
+        }
+        String activated = name.replaceFirst("_bn$", "") + "_" + activation.name().toLowerCase(java.util.Locale.ROOT);
+        graph.addLayer(activated, new ActivationLayer.Builder().activation(activation).build(), name);
+        return activated;
     }
 
     private static DepthwiseConvolution2D bilinear(int channels) {

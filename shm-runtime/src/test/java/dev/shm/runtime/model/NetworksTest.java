@@ -61,4 +61,29 @@ class NetworksTest {
         assertEquals(1.0, w.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
                 org.nd4j.linalg.indexing.NDArrayIndex.point(3), org.nd4j.linalg.indexing.NDArrayIndex.point(0)).sumNumber().doubleValue(), 1e-6);
     }
+
+    @Test
+    void channelSoftmaxNormalisesEachPixelOverTheThreeClasses() {
+        ComputationGraph tiny = new ComputationGraph(new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
+                .graphBuilder().addInputs("in").addLayer("softmax", new ChannelSoftmax(), "in").setOutputs("softmax")
+                .setInputTypes(org.deeplearning4j.nn.conf.inputs.InputType.convolutional(1, 2, 3)).build());
+        tiny.init();
+        INDArray logits = Nd4j.create(new float[] {0, 1, (float) Math.log(2), 1, (float) Math.log(5), 1},
+                new long[] {1, 3, 1, 2}, 'c');
+        INDArray p = tiny.outputSingle(logits);
+        assertEquals(1.0 / 8, p.getDouble(0, 0, 0, 0), 1e-6);
+        assertEquals(2.0 / 8, p.getDouble(0, 1, 0, 0), 1e-6);
+        assertEquals(5.0 / 8, p.getDouble(0, 2, 0, 0), 1e-6);
+        assertEquals(1.0 / 3, p.getDouble(0, 1, 0, 1), 1e-6);
+    }
+
+    @Test
+    void activationsAfterBatchNormAreApplied() {
+        INDArray image = Nd4j.randn(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 3, 32, 32);
+        Map<String, INDArray> a = endToEnd.feedForward(image, false);
+        assertTrue(a.get("t_head_conv").minNumber().doubleValue() < 0, "the convolution before BN has negatives");
+        assertEquals(0, a.get("t_head_relu").minNumber().doubleValue(), 1e-9);
+        assertTrue(a.get("t_b1_0_expand_relu6").maxNumber().doubleValue() <= 6);
+        assertEquals(0, a.get("m_e1_relu").minNumber().doubleValue(), 1e-9);
+    }
 }

@@ -1,0 +1,81 @@
+package dev.shm.runtime.export;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.shm.runtime.ShmException;
+import dev.shm.runtime.data.MeanStd;
+import dev.shm.runtime.eval.OnnxRuntimePredictor;
+import dev.shm.runtime.model.Networks;
+import dev.shm.runtime.model.TNet;
+import java.util.Map;
+import java.util.Random;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class OnnxExporterTest {
+    private static final MeanStd STATS = new MeanStd(0, new double[] {0.4, 0.45, 0.5}, new double[] {0.25, 0.24, 0.26},
+            null, null);
+    private static ComputationGraph graph;
+
+    /** A network whose batch-norm statistics are not the identity, so the export of every parameter is exercised. */
+    @BeforeAll
+    static void network() {
+        graph = Networks.build(Networks.Kind.END_TO_END, 32, 7, 1e-4);
+        Nd4j.getRandom().setSeed(3);
+        for (Layer layer : graph.getLayers()) {
+            if (layer.paramTable().containsKey("gamma")) {
+                layer.getParam("gamma").assign(Nd4j.rand(DataType.FLOAT, layer.getParam("gamma").shape()).addi(0.5));
+                layer.getParam("beta").assign(Nd4j.randn(DataType.FLOAT, layer.getParam("beta").shape()).muli(0.1));
+                layer.getParam("mean").assign(Nd4j.randn(DataType.FLOAT, layer.getParam("mean").shape()).muli(0.1));
+                String std = layer.paramTable().containsKey("log10stdev") ? "log10stdev" : "var";
+                layer.getParam(std).assign(Nd4j.rand(DataType.FLOAT, layer.getParam(std).shape()).muli(0.2));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {9, 11, 13})
+    void onnxRuntimeMatchesTheDl4jNetwork(int opset) {
+        byte[] model = OnnxExporter.export(graph, 1, 32, opset, STATS);
+        double worstAlpha = 0;
+        double worstLogits = 0;
+        try (OnnxRuntimePredictor onnx = OnnxRuntimePredictor.open(model, "test model")) {
+            assertEquals(0.4, onnx.normalisation().meanClip()[0], 1e-12);
+            Random random = new Random(opset);
+            for (int trial = 0; trial < 3; trial++) {
+                float[] image = new float[3 * 32 * 32];
+                for (int i = 0; i < image.length; i++) {
+                    image[i] = (float) random.nextGaussian();
+                }
+                INDArray input = Nd4j.create(image, new long[] {1, 3, 32, 32}, 'c');
+                Map<String, INDArray> activations = graph.feedForward(input, false);
+                float[] logits = activations.get(TNet.LOGITS).dup().data().asFloat();
+                float[] alpha = activations.get(Networks.ALPHA).dup().data().asFloat();
+                float[][] out = onnx.run(image, 32);
+                for (int i = 0; i < logits.length; i++) {
+                    worstLogits = Math.max(worstLogits, Math.abs(logits[i] - out[0][i]));
+                }
+                for (int i = 0; i < alpha.length; i++) {
+                    worstAlpha = Math.max(worstAlpha, Math.abs(Math.min(1f, Math.max(0f, alpha[i])) - out[1][i]));
+                }
+            }
+        }
+        assertTrue(worstAlpha < 1e-4, "largest alpha difference " + worstAlpha + ", logits " + worstLogits);
+        assertTrue(worstLogits < 1e-3, "largest logit difference " + worstLogits);
+    }
+
+    @Test
+    void opsetOutsideWhatAtcConvertsIsRefused() {
+        ShmException e = assertThrows(ShmException.class, () -> OnnxExporter.export(graph, 1, 32, 14, STATS));
+        assertTrue(e.getMessage().contains("outside 9..13"), e.getMessage());
+    }
+}
