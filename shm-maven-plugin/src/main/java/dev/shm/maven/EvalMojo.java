@@ -3,7 +3,8 @@ package dev.shm.maven;
 import dev.shm.runtime.ShmException;
 import dev.shm.runtime.config.ShmConfig;
 import dev.shm.runtime.data.Split;
-import dev.shm.runtime.eval.Dl4jPredictor;
+import dev.shm.runtime.eval.Engines;
+import dev.shm.runtime.eval.MattePredictor;
 import dev.shm.runtime.eval.EvalReports;
 import dev.shm.runtime.eval.Evaluator;
 import dev.shm.runtime.eval.QualityGate;
@@ -29,7 +30,7 @@ import org.apache.maven.plugins.annotations.Parameter;
 @Mojo(name = "eval", defaultPhase = LifecyclePhase.TEST, threadSafe = true)
 public class EvalMojo extends AbstractShmMojo {
 
-    /** The model: a training checkpoint; stands for {@code test.model}. Unset: end_to_end's best, else its final. */
+    /** The model: a training checkpoint or an exported .onnx file; stands for {@code test.model}. Unset: end_to_end's best, else its final. */
     @Parameter(property = "shm.model")
     private File model;
 
@@ -48,6 +49,10 @@ public class EvalMojo extends AbstractShmMojo {
     /** Predictions mode: the folder of ground-truth PNG mattes with the same names. */
     @Parameter(property = "shm.groundTruth")
     private File groundTruth;
+
+    /** How a checkpoint runs: {@code auto} (ONNX Runtime after a parity check against DL4J), {@code dl4j}, {@code onnxruntime}. */
+    @Parameter(property = "shm.engine", defaultValue = "auto")
+    private String engine;
 
     /** {@code whole} (the seed's protocol) or {@code unknown} (the trimap's unknown region). */
     @Parameter(property = "shm.region", defaultValue = "whole")
@@ -117,7 +122,8 @@ public class EvalMojo extends AbstractShmMojo {
         } else {
             Path checkpoint = config.test().model() != null ? config.test().model() : defaultModel(config);
             Path testList = config.test().testPicPath().resolve(Split.TEST.dirName()).resolve(Split.TEST.listName());
-            try (Dl4jPredictor predictor = Dl4jPredictor.load(checkpoint)) {
+            try (MattePredictor predictor = Engines.open(checkpoint, Engines.parse(engine), config.test().size(),
+                    testList, progress)) {
                 report = evaluator.evaluateModel(predictor, testList, config.test().size(), area);
             }
         }

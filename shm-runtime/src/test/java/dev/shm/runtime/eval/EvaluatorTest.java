@@ -128,6 +128,17 @@ class EvaluatorTest {
                 assertTrue(result.sad() >= 0 && Double.isFinite(result.metrics().get("conn")));
             }
         }
+        try (MattePredictor fast = Engines.open(checkpoint, Engines.Engine.AUTO, 32, dataset.resolve("test/test.txt"),
+                Progress.silent("eval"));
+                MattePredictor slow = Engines.open(checkpoint, Engines.Engine.DL4J, 32, dataset.resolve("test/test.txt"),
+                        Progress.silent("eval"))) {
+            assertTrue(fast.describe().startsWith("ONNX Runtime"), fast.describe());
+            Evaluator.Report viaOnnx = new Evaluator(dir.resolve("a"), Progress.silent("eval")).evaluateModel(fast,
+                    dataset.resolve("test/test.txt"), 32, Evaluator.Region.WHOLE_IMAGE);
+            Evaluator.Report viaDl4j = new Evaluator(dir.resolve("b"), Progress.silent("eval")).evaluateModel(slow,
+                    dataset.resolve("test/test.txt"), 32, Evaluator.Region.WHOLE_IMAGE);
+            assertEquals(viaDl4j.mean().get("sad"), viaOnnx.mean().get("sad"), 1e-3, "both engines, one SAD");
+        }
         Checkpoints.write(dir.resolve("tnet.ckpt"), Networks.build(Networks.Kind.T_NET, 32, 1, 1e-3), new CheckpointState(
                 "pre_train_t_net", "T_NET", 1, 1, "h", Double.NaN, 0, 32, new double[] {0.5, 0.5, 0.5},
                 new double[] {0.25, 0.25, 0.25}, "test"));

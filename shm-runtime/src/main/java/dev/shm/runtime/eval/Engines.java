@@ -1,0 +1,102 @@
+package dev.shm.runtime.eval;
+
+import dev.shm.runtime.ShmException;
+import dev.shm.runtime.data.DatasetLists;
+import dev.shm.runtime.export.OnnxExporter;
+import dev.shm.runtime.image.Codecs;
+import dev.shm.runtime.image.Raster;
+import dev.shm.runtime.image.Resize;
+import dev.shm.runtime.model.Inputs;
+import dev.shm.runtime.progress.Progress;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Chooses how a model runs. A {@code .onnx} file runs in ONNX Runtime. A checkpoint runs in ONNX Runtime too (about
+ * ten times faster than DL4J here) after an in-memory export whose alphas are checked against DL4J on the first test
+ * images; {@code dl4j} keeps the DL4J network.
+ */
+public final class Engines {
+    /** The largest alpha difference tolerated between DL4J and ONNX Runtime. */
+    public static final double PARITY_TOLERANCE = 1e-4;
+    private static final int PARITY_IMAGES = 2;
+
+    /** Which engine runs a checkpoint. */
+    public enum Engine {
+        AUTO,
+        DL4J,
+        ONNXRUNTIME
+    }
+
+    private Engines() {
+    }
+
+    public static Engine parse(String text) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "auto" -> Engine.AUTO;
+            case "dl4j" -> Engine.DL4J;
+            case "onnxruntime", "onnx", "ort" -> Engine.ONNXRUNTIME;
+            default -> throw new ShmException("shm.engine must be auto, dl4j or onnxruntime, got '" + text + "'");
+        };
+    }
+
+    public static MattePredictor open(Path model, Engine engine, int size, Path testList, Progress progress) {
+        if (model.getFileName().toString().endsWith(".onnx")) {
+            try {
+                OnnxRuntimePredictor onnx = OnnxRuntimePredictor.open(Files.readAllBytes(model), model.toString());
+                if (onnx.inputSize() != size) {
+                    onnx.close();
+                    throw new ShmException("The ONNX model " + model + " takes " + onnx.inputSize() + "x"
+                            + onnx.inputSize() + " inputs but test.size is " + size + "; export it at that size or set "
+                            + "test.size: " + onnx.inputSize());
+                }
+                return onnx;
+            } catch (IOException e) {
+                throw new ShmException("Cannot read " + model + ": " + e.getMessage(), e);
+            }
+        }
+        Dl4jPredictor dl4j = Dl4jPredictor.load(model);
+        if (engine == Engine.DL4J) {
+            return dl4j;
+        }
+        byte[] exported = OnnxExporter.export(dl4j.graph(), 1, size, 11, dl4j.normalisation());
+        OnnxRuntimePredictor onnx = OnnxRuntimePredictor.open(exported, model + " (exported in memory)");
+        double difference = parity(dl4j, onnx, size, testList);
+        dl4j.close();
+        progress.info(String.format(Locale.ROOT, "Evaluating with ONNX Runtime; largest alpha difference to DL4J on the "
+                + "first %d test images: %.2e", PARITY_IMAGES, difference));
+        if (difference > PARITY_TOLERANCE) {
+            onnx.close();
+            throw new ShmException(String.format(Locale.ROOT, "ONNX Runtime and DL4J disagree on %s by %.2e (more than "
+                    + "%.0e); evaluate with -Dshm.engine=dl4j", model, difference, PARITY_TOLERANCE));
+        }
+        return onnx;
+    }
+
+    /** The largest alpha difference of two engines on the first test images. */
+    static double parity(MattePredictor a, MattePredictor b, int size, Path testList) {
+        List<DatasetLists.Entry> entries = DatasetLists.read(testList);
+        double worst = 0;
+        for (DatasetLists.Entry entry : entries.subList(0, Math.min(PARITY_IMAGES, entries.size()))) {
+            Raster image;
+            try {
+                image = Codecs.decodeRgb(Files.readAllBytes(entry.image()));
+            } catch (IOException e) {
+                throw new ShmException("Cannot read " + entry.image() + ": " + e.getMessage(), e);
+            }
+            if (image == null) {
+                throw new ShmException("Cannot decode the test image " + entry.image());
+            }
+            float[] input = Inputs.normalise(Resize.to(image, size, size, Resize.Interpolation.CUBIC), a.normalisation());
+            float[] x = a.predict(new float[][] {input}, size)[0];
+            float[] y = b.predict(new float[][] {input}, size)[0];
+            for (int i = 0; i < x.length; i++) {
+                worst = Math.max(worst, Math.abs(x[i] - y[i]));
+            }
+        }
+        return worst;
+    }
+}
