@@ -28,4 +28,12 @@ assert junit.contains('tests="2" failures="0"') && junit.count('<testcase ') == 
 assert new File(basedir, 'target/shm/eval/index.html').text.contains('composites/')
 assert new File(basedir, 'target/shm/eval/predictions').listFiles().length == 2
 assert log =~ /ave_sad: [0-9.]+/
+
+def export = new File(basedir, 'target/shm/export')
+assert new File(export, 'shm_export.onnx').length() > 12_000_000
+assert new File(export, 'shm_export_atc.sh').text.contains('--input_shape=input:1,3,32,32')
+assert log =~ /Parity: largest alpha difference between ONNX Runtime and DL4J [0-9.e-]+/
+def installed = new File(localRepositoryPath, 'dev/shm/it/pipeline-debug/1.0')
+assert new File(installed, 'pipeline-debug-1.0-onnx.onnx').isFile() : 'the ONNX model is published'
+assert new File(installed, 'pipeline-debug-1.0-checkpoint.ckpt').isFile() : 'the checkpoint is published'
 return true

@@ -1,0 +1,100 @@
+package dev.shm.maven;
+
+import dev.shm.runtime.config.ShmConfig;
+import dev.shm.runtime.export.ModelExport;
+import dev.shm.runtime.progress.Progress;
+import dev.shm.runtime.train.Trainer;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.maven.plugins.annotations.Component;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProjectHelper;
+
+/**
+ * Exports the trained network to ONNX for Ascend's ATC, checked against the DL4J network in ONNX Runtime and
+ * against ATC's constraints; converts it to {@code .om} when ATC is installed; attaches the ONNX file, the
+ * {@code .om} and the checkpoint to the project so install and deploy publish them.
+ */
+@Mojo(name = "export", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
+public class ExportMojo extends AbstractShmMojo {
+
+    /** The checkpoint to export; stands for {@code export.ckpt_file}. Unset: end_to_end's best, else its final. */
+    @Parameter(property = "shm.checkpoint")
+    private File checkpoint;
+
+    /** Where shm:train wrote its checkpoints; unset: the output directory. */
+    @Parameter(property = "shm.trainUrl")
+    private File trainUrl;
+
+    /** ONNX opset, within the range ATC converts (9-13 for CANN 5/6). */
+    @Parameter(property = "shm.opset", defaultValue = "11")
+    private int opset;
+
+    /** The CANN major version whose ATC constraints the model must meet. */
+    @Parameter(property = "shm.cann", defaultValue = "6")
+    private int cann;
+
+    /** ATC's --soc_version. */
+    @Parameter(property = "shm.socVersion", defaultValue = "Ascend310")
+    private String socVersion;
+
+    /** The ATC executable; unset: {@code atc} on the PATH, and a script with the command when there is none. */
+    @Parameter(property = "shm.atc")
+    private File atc;
+
+    /** The largest alpha difference allowed between ONNX Runtime and DL4J. */
+    @Parameter(property = "shm.parityTolerance", defaultValue = "1e-4")
+    private double parityTolerance;
+
+    /** Attach the ONNX file, the .om and the checkpoint to the project (classifiers onnx, om, checkpoint). */
+    @Parameter(property = "shm.attach", defaultValue = "true")
+    private boolean attach;
+
+    @Component
+    private MavenProjectHelper projectHelper;
+
+    @Override
+    protected String goal() {
+        return "export";
+    }
+
+    @Override
+    protected Map<String, String> parameterOverrides() {
+        Map<String, String> map = new LinkedHashMap<>();
+        if (checkpoint != null) {
+            map.put("export.ckpt_file", checkpoint.getAbsolutePath());
+        }
+        return map;
+    }
+
+    @Override
+    protected void run(ShmConfig config, Progress progress) {
+        Path model = config.export().ckptFile() != null ? config.export().ckptFile() : defaultCheckpoint(config);
+        Path output = outputPath().resolve("export");
+        ModelExport.Result result = new ModelExport(progress).run(new ModelExport.Options(model, output,
+                config.export().fileName(), config.export().fileFormat(), config.infer().size(), opset, cann, socVersion,
+                parityTolerance, config.infer().fileTestList(), atc == null ? null : atc.toPath()));
+        if (attach) {
+            projectHelper.attachArtifact(project, "onnx", "onnx", result.onnx().toFile());
+            if (result.om() != null) {
+                projectHelper.attachArtifact(project, "om", socVersion.toLowerCase(Locale.ROOT), result.om().toFile());
+            }
+            projectHelper.attachArtifact(project, "ckpt", "checkpoint", model.toFile());
+        }
+        getLog().info("shm:export: " + result.onnx() + (result.om() != null ? ", " + result.om() : "")
+                + (result.atcScript() != null ? "; ATC command in " + result.atcScript() : ""));
+    }
+
+    private Path defaultCheckpoint(ShmConfig config) {
+        Path root = (trainUrl != null ? baseDir().resolve(trainUrl.toPath()) : outputPath())
+                .resolve(config.ckptVersion()).resolve("end_to_end");
+        Path best = root.resolve(Trainer.BEST);
+        return Files.isRegularFile(best) ? best : root.resolve(Trainer.FINAL);
+    }
+}

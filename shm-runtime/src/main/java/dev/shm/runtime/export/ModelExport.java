@@ -1,0 +1,188 @@
+package dev.shm.runtime.export;
+
+import dev.shm.runtime.ShmException;
+import dev.shm.runtime.data.DatasetLists;
+import dev.shm.runtime.eval.Dl4jPredictor;
+import dev.shm.runtime.eval.OnnxRuntimePredictor;
+import dev.shm.runtime.image.Codecs;
+import dev.shm.runtime.image.Raster;
+import dev.shm.runtime.image.Resize;
+import dev.shm.runtime.io.AtomicFiles;
+import dev.shm.runtime.model.Inputs;
+import dev.shm.runtime.progress.Progress;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code export}: the trained end-to-end network to ONNX for Ascend (SHM-SPEC §5), gated by parity with the DL4J
+ * network in ONNX Runtime and by ATC's constraints; then ATC's {@code .om} when {@code atc} is there, or the exact
+ * command in a script beside the ONNX file when it is not.
+ */
+public final class ModelExport {
+    private final Progress progress;
+
+    public ModelExport(Progress progress) {
+        this.progress = progress;
+    }
+
+    /** What to export and how. {@code atc} is the ATC executable, or {@code null} to look it up on the PATH. */
+    public record Options(Path checkpoint, Path outputDir, String fileName, String fileFormat, int size, int opset,
+            int cannMajor, String socVersion, double parityTolerance, Path testList, Path atc) {
+    }
+
+    /** What was written: the ONNX file, the .om (or null), the ATC script (or null) and the parity measured. */
+    public record Result(Path onnx, Path om, Path atcScript, double parityDifference) {
+    }
+
+    public Result run(Options options) {
+        if (!options.fileFormat().equalsIgnoreCase("ONNX")) {
+            throw new ShmException("export.file_format '" + options.fileFormat() + "' cannot be written: shm exports "
+                    + "ONNX, which Ascend's ATC converts to an offline .om model (MINDIR and AIR need MindSpore); set "
+                    + "export.file_format: ONNX");
+        }
+        if (options.size() % 16 != 0) {
+            throw new ShmException("infer.size " + options.size() + " is not a multiple of 16");
+        }
+        Dl4jPredictor dl4j = Dl4jPredictor.load(options.checkpoint());
+        byte[] model = OnnxExporter.export(dl4j.graph(), 1, options.size(), options.opset(), dl4j.normalisation());
+        double difference;
+        try (OnnxRuntimePredictor onnx = OnnxRuntimePredictor.open(model, options.fileName() + ".onnx")) {
+            difference = parity(dl4j, onnx, options);
+        }
+        progress.info(String.format(Locale.ROOT, "Parity: largest alpha difference between ONNX Runtime and DL4J %.3e "
+                + "(tolerance %.0e)", difference, options.parityTolerance()));
+        if (!(difference <= options.parityTolerance())) {
+            throw new ShmException(String.format(Locale.ROOT, "Export parity failed: ONNX Runtime and DL4J differ by %.3e "
+                    + "on alpha, more than the tolerance %.1e; the ONNX model was not written", difference,
+                    options.parityTolerance()));
+        }
+        List<String> violations = AtcPreflight.violations(model, options.cannMajor());
+        if (!violations.isEmpty()) {
+            throw new ShmException("The ONNX model breaks ATC's constraints for CANN " + options.cannMajor() + ": "
+                    + String.join("; ", violations));
+        }
+        Path onnxFile = options.outputDir().resolve(options.fileName() + ".onnx");
+        AtomicFiles.write(onnxFile, model);
+        progress.info("Wrote " + onnxFile + " (opset " + options.opset() + ", input " + OnnxExporter.INPUT + " 1x3x"
+                + options.size() + "x" + options.size() + ", outputs " + OnnxExporter.TRIMAP_OUTPUT + " and "
+                + OnnxExporter.ALPHA_OUTPUT + ")");
+        List<String> command = atcCommand(options.atc() == null ? "atc" : options.atc().toString(), onnxFile, options);
+        Path atc = options.atc() != null ? options.atc() : findOnPath("atc");
+        if (atc == null) {
+            Path script = options.outputDir().resolve(options.fileName() + "_atc.sh");
+            AtomicFiles.writeString(script, "#!/bin/sh\n# Converts the exported ONNX model to an Ascend offline model; run "
+                    + "where CANN's atc is installed.\nset -e\ncd \"$(dirname \"$0\")\"\n" + shell(atcCommand("atc",
+                            onnxFile.getFileName(), options)) + "\n");
+            script.toFile().setExecutable(true);
+            progress.info("ATC (atc) was not found on the PATH: no .om written; " + script + " holds the command");
+            return new Result(onnxFile, null, script, difference);
+        }
+        command.set(0, atc.toString());
+        Path om = runAtc(command, options);
+        return new Result(onnxFile, om, null, difference);
+    }
+
+    static List<String> atcCommand(String atc, Path onnx, Options options) {
+        String output = onnx.toString().replaceFirst("\\.onnx$", "");
+        return new ArrayList<>(List.of(atc, "--model=" + onnx, "--framework=5", "--output=" + output,
+                "--soc_version=" + options.socVersion(),
+                "--input_shape=" + OnnxExporter.INPUT + ":1,3," + options.size() + "," + options.size()));
+    }
+
+    private Path runAtc(List<String> command, Options options) {
+        progress.info("Running " + shell(command));
+        try {
+            Process process = new ProcessBuilder(command).directory(options.outputDir().toFile()).redirectErrorStream(true)
+                    .start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(30, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new ShmException("ATC did not finish within 30 minutes: " + shell(command));
+            }
+            Path om = options.outputDir().resolve(options.fileName() + ".om");
+            if (process.exitValue() != 0 || !Files.isRegularFile(om)) {
+                throw new ShmException("ATC failed (exit " + process.exitValue() + ", " + om + (Files.isRegularFile(om)
+                        ? " written" : " not written") + "): " + shell(command) + "\n" + output.strip());
+            }
+            progress.info("ATC wrote " + om);
+            return om;
+        } catch (IOException e) {
+            throw new ShmException("Cannot run ATC (" + command.get(0) + "): " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ShmException("Interrupted while ATC ran", e);
+        }
+    }
+
+    /** The largest alpha difference on the first test images when there are any, and on seeded noise otherwise. */
+    private static double parity(Dl4jPredictor dl4j, OnnxRuntimePredictor onnx, Options options) {
+        int size = options.size();
+        List<float[]> inputs = new ArrayList<>();
+        if (options.testList() != null && Files.isRegularFile(options.testList())) {
+            for (DatasetLists.Entry entry : DatasetLists.read(options.testList())) {
+                if (inputs.size() == 3) {
+                    break;
+                }
+                try {
+                    Raster image = Codecs.decodeRgb(Files.readAllBytes(entry.image()));
+                    if (image != null) {
+                        inputs.add(Inputs.normalise(Resize.to(image, size, size, Resize.Interpolation.CUBIC),
+                                dl4j.normalisation()));
+                    }
+                } catch (IOException e) {
+                    throw new ShmException("Cannot read " + entry.image() + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        Random random = new Random(9527);
+        while (inputs.size() < 3) {
+            float[] noise = new float[3 * size * size];
+            for (int i = 0; i < noise.length; i++) {
+                noise[i] = (float) random.nextGaussian();
+            }
+            inputs.add(noise);
+        }
+        double worst = 0;
+        for (float[] input : inputs) {
+            float[] a = dl4j.predict(new float[][] {input}, size)[0];
+            float[] b = onnx.predict(new float[][] {input}, size)[0];
+            for (int i = 0; i < a.length; i++) {
+                worst = Math.max(worst, Math.abs(a[i] - b[i]));
+            }
+        }
+        return worst;
+    }
+
+    static Path findOnPath(String executable) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return null;
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            Path candidate = Path.of(dir, executable);
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    static String shell(List<String> command) {
+        StringBuilder text = new StringBuilder();
+        for (String part : command) {
+            if (text.length() > 0) {
+                text.append(' ');
+            }
+            text.append(part.matches("[A-Za-z0-9_./=:,+-]+") ? part : "'" + part.replace("'", "'\\''") + "'");
+        }
+        return text.toString();
+    }
+}
