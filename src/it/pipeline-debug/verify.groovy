@@ -36,4 +36,9 @@ assert log =~ /Parity: largest alpha difference between ONNX Runtime and DL4J [0
 def installed = new File(localRepositoryPath, 'dev/shm/it/pipeline-debug/1.0')
 assert new File(installed, 'pipeline-debug-1.0-onnx.onnx').isFile() : 'the ONNX model is published'
 assert new File(installed, 'pipeline-debug-1.0-checkpoint.ckpt').isFile() : 'the checkpoint is published'
+
+def acc = new File(basedir, 'target/shm/infer/acc.log').text
+assert acc =~ /Total images: 6, total sad: [0-9.]+, ave sad: [0-9.]+/
+assert acc.contains('executor: onnxruntime')
+assert new File(basedir, 'target/shm/infer/time_Result/test_perform_static.txt').text =~ /NN inference cost average time: [0-9.]+ ms of infer_count/
 return true

@@ -8,9 +8,9 @@ import dev.shm.runtime.image.Codecs;
 import dev.shm.runtime.image.Raster;
 import dev.shm.runtime.image.Resize;
 import dev.shm.runtime.io.AtomicFiles;
+import dev.shm.runtime.io.Executables;
 import dev.shm.runtime.model.Inputs;
 import dev.shm.runtime.progress.Progress;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,7 +75,7 @@ public final class ModelExport {
                 + options.size() + "x" + options.size() + ", outputs " + OnnxExporter.TRIMAP_OUTPUT + " and "
                 + OnnxExporter.ALPHA_OUTPUT + ")");
         List<String> command = atcCommand(options.atc() == null ? "atc" : options.atc().toString(), onnxFile, options);
-        Path atc = options.atc() != null ? options.atc() : findOnPath("atc");
+        Path atc = options.atc() != null ? options.atc() : Executables.findOnPath("atc");
         if (atc == null) {
             Path script = options.outputDir().resolve(options.fileName() + "_atc.sh");
             AtomicFiles.writeString(script, "#!/bin/sh\n# Converts the exported ONNX model to an Ascend offline model; run "
@@ -159,20 +159,6 @@ public final class ModelExport {
             }
         }
         return worst;
-    }
-
-    static Path findOnPath(String executable) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            Path candidate = Path.of(dir, executable);
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        return null;
     }
 
     static String shell(List<String> command) {

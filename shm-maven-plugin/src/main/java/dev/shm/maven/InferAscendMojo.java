@@ -1,0 +1,59 @@
+package dev.shm.maven;
+
+import dev.shm.runtime.config.ShmConfig;
+import dev.shm.runtime.infer.AscendInference;
+import dev.shm.runtime.infer.InferenceExecutors;
+import dev.shm.runtime.progress.Progress;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * The seed's Ascend 310 inference path: preprocess the test list to {@code .bin} inputs, run the model (msame or
+ * ais_bench on the {@code .om}, or ONNX Runtime on the ONNX file), postprocess to SAD and timing logs.
+ */
+@Mojo(name = "infer-ascend", defaultPhase = LifecyclePhase.INTEGRATION_TEST, threadSafe = true)
+public class InferAscendMojo extends AbstractShmMojo {
+
+    /** The exported ONNX model; unset: {@code <outputDirectory>/export/<export.file_name>.onnx}. */
+    @Parameter(property = "shm.onnx")
+    private File onnx;
+
+    /** The offline model for msame and ais_bench; unset: the .om beside the ONNX file. */
+    @Parameter(property = "shm.om")
+    private File om;
+
+    /** {@code auto}, {@code onnxruntime}, {@code msame} or {@code ais_bench}. */
+    @Parameter(property = "shm.executor", defaultValue = "auto")
+    private String executor;
+
+    /** The executor's command, space-separated, when it is not {@code msame} or {@code python3 -m ais_bench}. */
+    @Parameter(property = "shm.executorCommand")
+    private String executorCommand;
+
+    @Override
+    protected String goal() {
+        return "infer-ascend";
+    }
+
+    @Override
+    protected void run(ShmConfig config, Progress progress) {
+        Path model = onnx != null ? baseDir().resolve(onnx.toPath())
+                : outputPath().resolve("export").resolve(config.export().fileName() + ".onnx");
+        Path offline = om != null ? baseDir().resolve(om.toPath())
+                : model.resolveSibling(model.getFileName().toString().replaceFirst("\\.onnx$", "") + ".om");
+        List<String> command = executorCommand == null || executorCommand.isBlank() ? null
+                : Arrays.asList(executorCommand.trim().split("\\s+"));
+        AscendInference.Result result = new AscendInference(progress).run(new AscendInference.Options(model, offline,
+                config.infer().fileTestList(), config.infer().size(), outputPath().resolve("infer"),
+                InferenceExecutors.Kind.parse(executor), command));
+        getLog().info(String.format(Locale.ROOT, "shm:infer-ascend with %s: %d images, ave sad %.6f, %.3f ms per image; "
+                + "logs in %s", result.executor(), result.images(), result.averageSad(), result.averageMillis(),
+                outputPath().resolve("infer")));
+    }
+}
