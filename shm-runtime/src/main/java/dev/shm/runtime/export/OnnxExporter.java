@@ -227,19 +227,30 @@ public final class OnnxExporter {
                 ints(stride[0], stride[1]), "pads", ints(pad[0], pad[1], pad[0], pad[1]), "group", ints(group)));
     }
 
+    /**
+     * DL4J's inference BN, y = gamma (x - mean) / sqrt(var + eps) + beta, with var = (10^log10stdev)^2 when the layer
+     * keeps the log of the standard deviation (its default), folded
+     * in float64 into scale = gamma / std and shift = beta - mean * scale, then written as an ONNX BatchNormalization
+     * with mean 0 and variance 1 - epsilon. Writing var = std^2 - eps instead loses the precision of channels whose
+     * std is near sqrt(eps) to cancellation.
+     */
     private void batchNorm(String name, String in, Layer layer, BatchNormalization bn) {
         double eps = bn.getEps();
-        INDArray variance;
+        INDArray std;
         if (bn.isUseLogStd()) {
-            INDArray log10std = layer.getParam("log10stdev").castTo(DataType.DOUBLE);
-            INDArray std = Transforms.exp(log10std.mul(Math.log(10)), false);
-            variance = Transforms.max(std.mul(std).subi(eps), 0.0, false);
+            INDArray stored = Transforms.exp(layer.getParam("log10stdev").castTo(DataType.DOUBLE).mul(Math.log(10)), false);
+            std = Transforms.sqrt(stored.mul(stored).addi(eps), false);
         } else {
-            variance = layer.getParam("var");
+            std = Transforms.sqrt(layer.getParam("var").castTo(DataType.DOUBLE).add(eps), false);
         }
-        node("BatchNormalization", List.of(in, weight(name + "_gamma", flat(layer.getParam("gamma"))),
-                weight(name + "_beta", flat(layer.getParam("beta"))), weight(name + "_mean", flat(layer.getParam("mean"))),
-                weight(name + "_var", flat(variance))), name, name, Map.of("epsilon", (float) eps));
+        INDArray scale = flat(layer.getParam("gamma").castTo(DataType.DOUBLE)).div(flat(std));
+        INDArray shift = flat(layer.getParam("beta").castTo(DataType.DOUBLE))
+                .sub(flat(layer.getParam("mean").castTo(DataType.DOUBLE)).mul(scale));
+        long channels = scale.length();
+        node("BatchNormalization", List.of(in, weight(name + "_scale", scale), weight(name + "_shift", shift),
+                weight(name + "_mean", org.nd4j.linalg.factory.Nd4j.zeros(DataType.DOUBLE, channels)),
+                weight(name + "_var", org.nd4j.linalg.factory.Nd4j.valueArrayOf(new long[] {channels}, 1 - eps,
+                        DataType.DOUBLE))), name, name, Map.of("epsilon", (float) eps));
     }
 
     private static String activationOf(IActivation activation) {
