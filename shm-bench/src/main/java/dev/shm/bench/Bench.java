@@ -6,7 +6,9 @@ import java.util.Map;
 public final class Bench {
     private static final Map<String, String> BENCHES = Map.of(
             "generate-data", "images per second of generate-data on 200 portraits, 1 thread against all cores",
-            "train", "training images/s per phase at 160 and 320, forward latency and peak memory per native build");
+            "train", "training images/s per phase at 160 and 320, forward latency and peak memory per native build",
+            "infer", "ms per image at 320: ONNX Runtime batch 1 and 8 against DL4J, and the GEMM compute floor",
+            "eval", "images/s of model-mode shm:eval on 200 eg1800 portraits, ONNX Runtime against DL4J");
 
     private Bench() {
     }
@@ -17,6 +19,8 @@ public final class Bench {
         switch (name) {
             case "generate-data" -> GenerateDataBench.main(rest);
             case "train" -> TrainBench.main(rest);
+            case "infer" -> InferBench.main(rest);
+            case "eval" -> EvalBench.main(rest);
             default -> {
                 System.err.println("Unknown benchmark '" + name + "'. Known:");
                 BENCHES.forEach((key, text) -> System.err.println("  " + key + ": " + text));
