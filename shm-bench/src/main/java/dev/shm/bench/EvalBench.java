@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * Model-mode evaluation speed on 200 real portraits (the first 200 of {@code ../shared/data/eg1800} made into a test
@@ -66,10 +65,8 @@ public final class EvalBench {
                 ort = new Evaluator(work.resolve("eval-ort"), Progress.silent("b"))
                         .evaluateModel(onnx, testList, size, Evaluator.Region.WHOLE_IMAGE).imagesPerSecond();
             }
-            Path firstImages = work.resolve("first.txt");
-            Files.writeString(firstImages, Files.readAllLines(testList).stream().limit(dl4jImages)
-                    .map(line -> line.replaceAll("(^|\\s)(?!/)", "$1" + testList.getParent() + "/"))
-                    .collect(Collectors.joining("\n")) + "\n");
+            Path firstImages = testList.resolveSibling("first.txt");
+            Files.write(firstImages, Files.readAllLines(testList).subList(0, Math.min(dl4jImages, images)));
             double dl4j;
             try (MattePredictor network = Engines.open(checkpoint, Engines.Engine.DL4J, size, testList, Progress.silent("b"))) {
                 dl4j = new Evaluator(work.resolve("eval-dl4j"), Progress.silent("b"))
