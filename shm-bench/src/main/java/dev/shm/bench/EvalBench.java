@@ -40,17 +40,7 @@ public final class EvalBench {
         int dl4jImages = Integer.getInteger("dl4jImages", 10);
         Path work = Files.createTempDirectory("shm-bench-eval");
         try {
-            Path source = work.resolve("source");
-            Files.createDirectories(source.resolve("images"));
-            Files.createDirectories(source.resolve("alpha"));
-            try (var list = Files.list(eg1800.resolve("images"))) {
-                for (Path image : list.sorted().limit(200).toList()) {
-                    String stem = image.getFileName().toString().replaceFirst("\\.[^.]+$", "");
-                    Files.createSymbolicLink(source.resolve("images").resolve(image.getFileName()), image.toAbsolutePath());
-                    Files.createSymbolicLink(source.resolve("alpha").resolve(stem + ".png"),
-                            eg1800.resolve("alpha").resolve(stem + ".png").toAbsolutePath());
-                }
-            }
+            Path source = PairedSubset.link(eg1800, 200, work.resolve("source"));
             Map<String, String> overrides = new HashMap<>(Map.of("generate_data.path_mt_human", source.toString(),
                     "generate_data.proportion", "1:1:198", "generate_data.generate_debug", "false"));
             ShmConfig config = new ConfigLoader(work, work).load(null, overrides);

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -51,19 +50,7 @@ public final class GenerateDataBench {
         Path eg1800 = shared == null ? null : Path.of(shared, "eg1800");
         Path source = work.resolve("source");
         if (eg1800 != null && Files.isDirectory(eg1800.resolve("images"))) {
-            Files.createDirectories(source.resolve("images"));
-            Files.createDirectories(source.resolve("alpha"));
-            List<Path> images;
-            try (Stream<Path> list = Files.list(eg1800.resolve("images"))) {
-                images = list.sorted().limit(n).toList();
-            }
-            for (Path image : images) {
-                String stem = image.getFileName().toString().replaceFirst("\\.[^.]+$", "");
-                Files.createSymbolicLink(source.resolve("images").resolve(image.getFileName()), image.toAbsolutePath());
-                Files.createSymbolicLink(source.resolve("alpha").resolve(stem + ".png"),
-                        eg1800.resolve("alpha").resolve(stem + ".png").toAbsolutePath());
-            }
-            return source;
+            return PairedSubset.link(eg1800, n, source);
         }
         return SyntheticPortraits.ensure(source, new dev.shm.runtime.config.SyntheticConfig(n, 600, 800), 9527,
                 Progress.silent("bench"));

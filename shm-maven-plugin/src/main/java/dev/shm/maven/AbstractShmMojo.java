@@ -6,6 +6,7 @@ import dev.shm.runtime.config.ShmConfig;
 import dev.shm.runtime.progress.JsonLinesSink;
 import dev.shm.runtime.progress.Progress;
 import dev.shm.runtime.progress.ProgressSink;
+import dev.shm.runtime.train.Trainer;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -86,6 +87,14 @@ public abstract class AbstractShmMojo extends AbstractMojo {
 
     protected Path outputPath() {
         return baseDir().resolve(outputDirectory.toPath()).toAbsolutePath().normalize();
+    }
+
+    /** end_to_end's best checkpoint under {@code trainUrl} (or the output directory), else its final one. */
+    protected Path defaultModel(ShmConfig config, File trainUrl) {
+        Path root = (trainUrl != null ? baseDir().resolve(trainUrl.toPath()) : outputPath())
+                .resolve(config.ckptVersion()).resolve(ConfigLoader.END_TO_END);
+        Path best = root.resolve(Trainer.BEST);
+        return java.nio.file.Files.isRegularFile(best) ? best : root.resolve(Trainer.FINAL);
     }
 
     ShmConfig loadConfig() {

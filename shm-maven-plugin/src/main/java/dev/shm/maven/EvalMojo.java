@@ -9,9 +9,7 @@ import dev.shm.runtime.eval.EvalReports;
 import dev.shm.runtime.eval.Evaluator;
 import dev.shm.runtime.eval.QualityGate;
 import dev.shm.runtime.progress.Progress;
-import dev.shm.runtime.train.Trainer;
 import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -120,7 +118,7 @@ public class EvalMojo extends AbstractShmMojo {
             report = evaluator.evaluatePredictions(baseDir().resolve(predictions.toPath()),
                     baseDir().resolve(groundTruth.toPath()), area);
         } else {
-            Path checkpoint = config.test().model() != null ? config.test().model() : defaultModel(config);
+            Path checkpoint = config.test().model() != null ? config.test().model() : defaultModel(config, trainUrl);
             Path testList = config.test().testPicPath().resolve(Split.TEST.dirName()).resolve(Split.TEST.listName());
             try (MattePredictor predictor = Engines.open(checkpoint, Engines.parse(engine), config.test().size(),
                     testList, progress)) {
@@ -141,13 +139,6 @@ public class EvalMojo extends AbstractShmMojo {
             throw new MojoFailureException("shm:eval quality gate failed: " + String.join("; ", violations)
                     + " (report: " + output.resolve(EvalReports.HTML_REPORT) + ")");
         }
-    }
-
-    private Path defaultModel(ShmConfig config) {
-        Path root = (trainUrl != null ? baseDir().resolve(trainUrl.toPath()) : outputPath())
-                .resolve(config.ckptVersion()).resolve("end_to_end");
-        Path best = root.resolve(Trainer.BEST);
-        return Files.isRegularFile(best) ? best : root.resolve(Trainer.FINAL);
     }
 
     private static void put(Map<String, Double> map, String metric, Double value) {

@@ -3,9 +3,7 @@ package dev.shm.maven;
 import dev.shm.runtime.config.ShmConfig;
 import dev.shm.runtime.export.ModelExport;
 import dev.shm.runtime.progress.Progress;
-import dev.shm.runtime.train.Trainer;
 import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -75,7 +73,7 @@ public class ExportMojo extends AbstractShmMojo {
 
     @Override
     protected void run(ShmConfig config, Progress progress) {
-        Path model = config.export().ckptFile() != null ? config.export().ckptFile() : defaultCheckpoint(config);
+        Path model = config.export().ckptFile() != null ? config.export().ckptFile() : defaultModel(config, trainUrl);
         Path output = outputPath().resolve("export");
         ModelExport.Result result = new ModelExport(progress).run(new ModelExport.Options(model, output,
                 config.export().fileName(), config.export().fileFormat(), config.infer().size(), opset, cann, socVersion,
@@ -89,12 +87,5 @@ public class ExportMojo extends AbstractShmMojo {
         }
         getLog().info("shm:export: " + result.onnx() + (result.om() != null ? ", " + result.om() : "")
                 + (result.atcScript() != null ? "; ATC command in " + result.atcScript() : ""));
-    }
-
-    private Path defaultCheckpoint(ShmConfig config) {
-        Path root = (trainUrl != null ? baseDir().resolve(trainUrl.toPath()) : outputPath())
-                .resolve(config.ckptVersion()).resolve("end_to_end");
-        Path best = root.resolve(Trainer.BEST);
-        return Files.isRegularFile(best) ? best : root.resolve(Trainer.FINAL);
     }
 }
