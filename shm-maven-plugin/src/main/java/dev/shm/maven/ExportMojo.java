@@ -21,6 +21,8 @@ import org.apache.maven.project.MavenProjectHelper;
  */
 @Mojo(name = "export", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
 public class ExportMojo extends AbstractShmMojo {
+    /** The packaging whose main artifact is the exported model. */
+    static final String PACKAGING = "shm-model";
 
     /** The checkpoint to export; stands for {@code export.ckpt_file}. Unset: end_to_end's best, else its final. */
     @Parameter(property = "shm.checkpoint")
@@ -50,7 +52,10 @@ public class ExportMojo extends AbstractShmMojo {
     @Parameter(property = "shm.parityTolerance", defaultValue = "1e-4")
     private double parityTolerance;
 
-    /** Attach the ONNX file, the .om and the checkpoint to the project (classifiers onnx, om, checkpoint). */
+    /**
+     * Attach the ONNX file (classifier onnx; the main artifact in shm-model packaging), the .om (classifier
+     * ascend310) and the checkpoint (classifier checkpoint) to the project, so install and deploy publish them.
+     */
     @Parameter(property = "shm.attach", defaultValue = "true")
     private boolean attach;
 
@@ -79,7 +84,11 @@ public class ExportMojo extends AbstractShmMojo {
                 config.export().fileName(), config.export().fileFormat(), config.infer().size(), opset, cann, socVersion,
                 parityTolerance, config.infer().fileTestList(), atc == null ? null : atc.toPath()));
         if (attach) {
-            projectHelper.attachArtifact(project, "onnx", "onnx", result.onnx().toFile());
+            if (PACKAGING.equals(project.getPackaging())) {
+                project.getArtifact().setFile(result.onnx().toFile());
+            } else {
+                projectHelper.attachArtifact(project, "onnx", "onnx", result.onnx().toFile());
+            }
             if (result.om() != null) {
                 projectHelper.attachArtifact(project, "om", socVersion.toLowerCase(Locale.ROOT), result.om().toFile());
             }
