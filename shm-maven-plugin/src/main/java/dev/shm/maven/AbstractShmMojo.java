@@ -97,6 +97,11 @@ public abstract class AbstractShmMojo extends AbstractMojo {
         return java.nio.file.Files.isRegularFile(best) ? best : root.resolve(Trainer.FINAL);
     }
 
+    /** The stamp file that records the inputs of this goal's last successful run. */
+    protected Path stamp() {
+        return outputPath().resolve(".stamps").resolve(goal() + ".sha256");
+    }
+
     ShmConfig loadConfig() {
         Path file = config != null ? baseDir().resolve(config.toPath()) : null;
         if (file == null && baseDir().resolve("config.yaml").toFile().isFile()) {

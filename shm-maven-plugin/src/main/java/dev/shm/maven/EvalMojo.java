@@ -2,12 +2,14 @@ package dev.shm.maven;
 
 import dev.shm.runtime.ShmException;
 import dev.shm.runtime.config.ShmConfig;
+import dev.shm.runtime.data.DatasetFolders;
 import dev.shm.runtime.data.Split;
 import dev.shm.runtime.eval.Engines;
 import dev.shm.runtime.eval.MattePredictor;
 import dev.shm.runtime.eval.EvalReports;
 import dev.shm.runtime.eval.Evaluator;
 import dev.shm.runtime.eval.QualityGate;
+import dev.shm.runtime.io.Stamps;
 import dev.shm.runtime.progress.Progress;
 import java.io.File;
 import java.nio.file.Path;
@@ -117,24 +119,40 @@ public class EvalMojo extends AbstractShmMojo {
             }
             report = evaluator.evaluatePredictions(baseDir().resolve(predictions.toPath()),
                     baseDir().resolve(groundTruth.toPath()), area);
+            EvalReports.write(report, output, maxSad, reportPictures);
         } else {
             Path checkpoint = config.test().model() != null ? config.test().model() : defaultModel(config, trainUrl);
             Path testList = config.test().testPicPath().resolve(Split.TEST.dirName()).resolve(Split.TEST.listName());
+            String fingerprint = Stamps.fingerprint(config.test() + " " + area + " " + engine + " " + reportPictures
+                    + " " + maxSad,
+                    checkpoint, testList, config.test().testPicPath().resolve(DatasetFolders.STAMP));
+            Path json = output.resolve(EvalReports.JSON_REPORT);
+            if (!force && Stamps.upToDate(stamp(), fingerprint, json)) {
+                getLog().info("shm:eval: " + json + " is up to date with the model and the test split, skipping "
+                        + "(set shm.force=true to evaluate again)");
+                gate(EvalReports.readMeans(json), output);
+                return;
+            }
             try (MattePredictor predictor = Engines.open(checkpoint, Engines.parse(engine), config.test().size(),
                     testList, progress)) {
                 report = evaluator.evaluateModel(predictor, testList, config.test().size(), area);
             }
+            EvalReports.write(report, output, maxSad, reportPictures);
+            Stamps.record(stamp(), fingerprint);
         }
-        EvalReports.write(report, output, maxSad, reportPictures);
         getLog().info("shm:eval reports: " + output.resolve(EvalReports.HTML_REPORT) + ", "
                 + output.resolve(EvalReports.JSON_REPORT) + ", " + output.resolve(EvalReports.JUNIT_REPORT));
+        gate(report.mean(), output);
+    }
+
+    private void gate(Map<String, Double> means, Path output) throws MojoFailureException {
         Map<String, Double> maxima = new LinkedHashMap<>();
         put(maxima, "sad", maxSad);
         put(maxima, "mse", maxMse);
         put(maxima, "grad", maxGrad);
         put(maxima, "conn", maxConn);
         List<String> violations = new QualityGate(maxima,
-                baseline == null ? null : baseDir().resolve(baseline.toPath()), maxRegression).violations(report);
+                baseline == null ? null : baseDir().resolve(baseline.toPath()), maxRegression).violations(means);
         if (!violations.isEmpty()) {
             throw new MojoFailureException("shm:eval quality gate failed: " + String.join("; ", violations)
                     + " (report: " + output.resolve(EvalReports.HTML_REPORT) + ")");

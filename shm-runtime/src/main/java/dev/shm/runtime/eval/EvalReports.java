@@ -54,6 +54,18 @@ public final class EvalReports {
         AtomicFiles.writeString(dir.resolve(HTML_REPORT), html(report, best, worst));
     }
 
+    /** The mean metrics of a report.json written by {@link #write}. */
+    public static Map<String, Double> readMeans(Path reportJson) {
+        try {
+            var node = JSON.readTree(reportJson.toFile()).path("mean");
+            Map<String, Double> means = new java.util.LinkedHashMap<>();
+            node.fields().forEachRemaining(entry -> means.put(entry.getKey(), entry.getValue().asDouble()));
+            return means;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + reportJson, e);
+        }
+    }
+
     static String json(Evaluator.Report report) {
         ObjectNode root = JSON.createObjectNode();
         root.put("model", report.model());

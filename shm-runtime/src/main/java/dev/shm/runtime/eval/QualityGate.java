@@ -20,9 +20,14 @@ public record QualityGate(Map<String, Double> maxima, Path baseline, double maxR
 
     /** The violations, one sentence each naming the metric, the value and the bound; empty when the gate passes. */
     public List<String> violations(Evaluator.Report report) {
+        return violations(report.mean());
+    }
+
+    /** The violations of mean metrics (for example read back from a stored report.json). */
+    public List<String> violations(Map<String, Double> means) {
         List<String> violations = new ArrayList<>();
         for (Map.Entry<String, Double> bound : maxima.entrySet()) {
-            Double value = report.mean().get(bound.getKey());
+            Double value = means.get(bound.getKey());
             if (value == null) {
                 throw new ShmException("Unknown metric '" + bound.getKey() + "' in the quality gate; use one of "
                         + String.join(", ", Evaluator.METRICS));
@@ -40,7 +45,10 @@ public record QualityGate(Map<String, Double> maxima, Path baseline, double maxR
                     continue;
                 }
                 double allowed = old.asDouble() * (1 + maxRegressionPercent / 100) + 1e-12;
-                double value = report.mean().get(metric);
+                Double value = means.get(metric);
+                if (value == null) {
+                    continue;
+                }
                 if (value > allowed) {
                     violations.add(String.format(Locale.ROOT,
                             "mean %s %.6f is %.1f%% worse than the baseline %.6f in %s (allowed: %.1f%%)", metric, value,
