@@ -329,35 +329,16 @@ public final class OnnxExporter {
 
     private String weight(String name, INDArray array) {
         INDArray values = array.castTo(DataType.FLOAT).dup('c');
-        float[] data = values.data().asFloat();
-        ByteBuffer buffer = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (float v : data) {
-            buffer.putFloat(v);
-        }
-        Onnx.TensorProto.Builder tensor = Onnx.TensorProto.newBuilder().setName(name)
-                .setDataType(Onnx.TensorProto.DataType.FLOAT_VALUE).setRawData(ByteString.copyFrom(buffer.array()));
-        for (long dim : values.shape()) {
-            tensor.addDims(dim);
-        }
-        initializers.add(tensor.build());
-        return name;
+        return initializer(name, Onnx.TensorProto.DataType.FLOAT_VALUE, littleEndian(values.data().asFloat()),
+                values.shape());
     }
 
     private String constantFloats(String name, float... values) {
-        ByteBuffer buffer = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (float v : values) {
-            buffer.putFloat(v);
-        }
-        initializers.add(Onnx.TensorProto.newBuilder().setName(name).setDataType(Onnx.TensorProto.DataType.FLOAT_VALUE)
-                .addDims(values.length).setRawData(ByteString.copyFrom(buffer.array())).build());
-        return name;
+        return initializer(name, Onnx.TensorProto.DataType.FLOAT_VALUE, littleEndian(values), values.length);
     }
 
     private String constantScalar(String name, float value) {
-        ByteBuffer buffer = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(value);
-        initializers.add(Onnx.TensorProto.newBuilder().setName(name).setDataType(Onnx.TensorProto.DataType.FLOAT_VALUE)
-                .setRawData(ByteString.copyFrom(buffer.array())).build());
-        return name;
+        return initializer(name, Onnx.TensorProto.DataType.FLOAT_VALUE, littleEndian(new float[] {value}));
     }
 
     private String constantInts(String name, long... values) {
@@ -365,9 +346,25 @@ public final class OnnxExporter {
         for (long v : values) {
             buffer.putLong(v);
         }
-        initializers.add(Onnx.TensorProto.newBuilder().setName(name).setDataType(Onnx.TensorProto.DataType.INT64_VALUE)
-                .addDims(values.length).setRawData(ByteString.copyFrom(buffer.array())).build());
+        return initializer(name, Onnx.TensorProto.DataType.INT64_VALUE, buffer.array(), values.length);
+    }
+
+    private String initializer(String name, int dataType, byte[] raw, long... dims) {
+        Onnx.TensorProto.Builder tensor = Onnx.TensorProto.newBuilder().setName(name).setDataType(dataType)
+                .setRawData(ByteString.copyFrom(raw));
+        for (long dim : dims) {
+            tensor.addDims(dim);
+        }
+        initializers.add(tensor.build());
         return name;
+    }
+
+    private static byte[] littleEndian(float[] values) {
+        ByteBuffer buffer = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            buffer.putFloat(v);
+        }
+        return buffer.array();
     }
 
     private static Onnx.StringStringEntryProto entry(String key, String value) {
