@@ -2,6 +2,7 @@ package dev.shm.runtime.eval;
 
 import dev.shm.runtime.ShmException;
 import dev.shm.runtime.data.MeanStd;
+import dev.shm.runtime.image.Matte;
 import dev.shm.runtime.model.Networks;
 import dev.shm.runtime.train.CheckpointState;
 import dev.shm.runtime.train.Checkpoints;
@@ -43,10 +44,7 @@ public final class Dl4jPredictor implements MattePredictor {
         INDArray matte = graph.output(false, input)[1];
         float[][] out = new float[images.length][];
         for (int i = 0; i < images.length; i++) {
-            out[i] = matte.get(NDArrayIndex.point(i), NDArrayIndex.point(0)).dup().data().asFloat();
-            for (int j = 0; j < out[i].length; j++) {
-                out[i][j] = Math.min(1f, Math.max(0f, out[i][j]));
-            }
+            out[i] = Matte.clampToUnit(matte.get(NDArrayIndex.point(i), NDArrayIndex.point(0)).dup().data().asFloat());
         }
         Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
         return out;

@@ -88,7 +88,7 @@ public final class Evaluator {
                             + entry.image() + "; the checkpoint is broken, train it again");
                 }
             }
-            Matte alpha = clamp(Resize.to(new Matte(size, size, output), image.width(), image.height(), Interpolation.CUBIC));
+            Matte alpha = Resize.to(new Matte(size, size, output), image.width(), image.height(), Interpolation.CUBIC).clamped();
             double millis = (System.nanoTime() - start) / 1e6;
             String name = stem(entry.image());
             Path predicted = predictions.resolve(name + ".png");
@@ -126,7 +126,7 @@ public final class Evaluator {
             if (!Files.isRegularFile(truthFile)) {
                 throw new ShmException("The prediction " + file + " has no ground truth: expected " + truthFile);
             }
-            Matte alpha = clamp(decodeMatte(file));
+            Matte alpha = decodeMatte(file).clamped();
             Matte truth = decodeMatte(truthFile);
             if (alpha.width() != truth.width() || alpha.height() != truth.height()) {
                 throw new ShmException("The prediction " + file + " is " + alpha.size() + " but its ground truth "
@@ -186,14 +186,6 @@ public final class Evaluator {
             region[i] = (trimap.data()[i] & 0xFF) == Trimaps.UNKNOWN;
         }
         return region;
-    }
-
-    private static Matte clamp(Matte matte) {
-        float[] values = matte.values();
-        for (int i = 0; i < values.length; i++) {
-            values[i] = Math.min(1f, Math.max(0f, values[i]));
-        }
-        return matte;
     }
 
     private static Matte decodeMatte(Path file) {

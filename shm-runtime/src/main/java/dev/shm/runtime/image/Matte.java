@@ -20,6 +20,20 @@ public record Matte(int width, int height, float[] values) {
         return new Matte(gray.width(), gray.height(), values);
     }
 
+    /** Clamps every value to [0, 1] in place (alpha at inference); returns the same array. */
+    public static float[] clampToUnit(float[] values) {
+        for (int i = 0; i < values.length; i++) {
+            values[i] = Math.min(1f, Math.max(0f, values[i]));
+        }
+        return values;
+    }
+
+    /** This matte with its values clamped to [0, 1] in place. */
+    public Matte clamped() {
+        clampToUnit(values);
+        return this;
+    }
+
     public String size() {
         return width + "x" + height;
     }

@@ -142,17 +142,10 @@ public final class AscendInference {
             if (truth == null) {
                 throw new ShmException("Cannot decode the label " + entries.get(i).matte());
             }
-            float[] raw = readFloats(alphaFile);
-            for (int j = 0; j < raw.length; j++) {
-                raw[j] = Math.min(1f, Math.max(0f, raw[j]));
-            }
+            float[] raw = Matte.clampToUnit(readFloats(alphaFile));
             Matte alpha = Resize.to(new Matte(options.size(), options.size(), raw), truth.width(), truth.height(),
-                    Interpolation.CUBIC);
-            float[] values = alpha.values();
-            for (int j = 0; j < values.length; j++) {
-                values[j] = Math.min(1f, Math.max(0f, values[j]));
-            }
-            double sad = MattingMetrics.sad(values, truth.values(), null);
+                    Interpolation.CUBIC).clamped();
+            double sad = MattingMetrics.sad(alpha.values(), truth.values(), null);
             total += sad;
             String line = String.format(Locale.ROOT, "%s sad: %.6f", entries.get(i).image(), sad);
             lines.add(line);

@@ -12,6 +12,7 @@ import dev.shm.runtime.data.DatasetLists;
 import dev.shm.runtime.data.MattingSample;
 import dev.shm.runtime.data.MeanStd;
 import dev.shm.runtime.data.Split;
+import dev.shm.runtime.image.Matte;
 import dev.shm.runtime.metrics.MattingMetrics;
 import dev.shm.runtime.model.Inputs;
 import dev.shm.runtime.model.Networks;
@@ -197,11 +198,10 @@ public final class Trainer {
             CheckpointState finished = Files.isRegularFile(finalCheckpoint) ? Checkpoints.readState(finalCheckpoint) : null;
             if (!request.force() && finished != null && hash.equals(finished.phaseHash())
                     && finished.epoch() >= config.nEpochs()) {
-                CheckpointState state = finished;
                 progress.info(phase + ": up to date (" + finalCheckpoint + "), skipping; set shm.force=true to train again");
                 Path best = dir.resolve(BEST);
                 return new PhaseResult(phase, true, finalCheckpoint, Files.isRegularFile(best) ? best : null,
-                        state.epoch(), Double.NaN, state.bestSad(), 0);
+                        finished.epoch(), Double.NaN, finished.bestSad(), 0);
             }
             ComputationGraph graph;
             int startEpoch;
@@ -415,7 +415,7 @@ public final class Trainer {
                 Map<String, INDArray> activations = graph.feedForward(inputs, false);
                 INDArray alpha = activations.get(Networks.ALPHA).dup();
                 for (int i = 0; i < chunk.size(); i++) {
-                    float[] predicted = clamp(alpha.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i)).dup().data()
+                    float[] predicted = Matte.clampToUnit(alpha.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i)).dup().data()
                             .asFloat());
                     total += MattingMetrics.sad(predicted, Inputs.matte(chunk.get(i).alpha()), null);
                 }
@@ -423,13 +423,6 @@ public final class Trainer {
             }
             return total / samples.size();
         }
-    }
-
-    static float[] clamp(float[] alpha) {
-        for (int i = 0; i < alpha.length; i++) {
-            alpha[i] = Math.min(1f, Math.max(0f, alpha[i]));
-        }
-        return alpha;
     }
 
     private static int epochOf(Path checkpoint) {

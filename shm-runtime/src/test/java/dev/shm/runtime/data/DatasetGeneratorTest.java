@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shm.runtime.ShmException;
 import dev.shm.runtime.config.ConfigLoader;
-import dev.shm.runtime.config.GenerateDataConfig;
 import dev.shm.runtime.config.ShmConfig;
 import dev.shm.runtime.image.Codecs;
 import dev.shm.runtime.image.Raster;
