@@ -21,6 +21,7 @@ public final class Bench {
             case "train" -> TrainBench.main(rest);
             case "infer" -> InferBench.main(rest);
             case "eval" -> EvalBench.main(rest);
+            case "profile" -> ProfileBench.main(rest);
             default -> {
                 System.err.println("Unknown benchmark '" + name + "'. Known:");
                 BENCHES.forEach((key, text) -> System.err.println("  " + key + ": " + text));

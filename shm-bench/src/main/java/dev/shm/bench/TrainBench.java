@@ -109,7 +109,7 @@ public final class TrainBench {
         System.out.printf(Locale.ROOT, "| VARIANT | peak resident memory | | %s | |%n", peakResident());
     }
 
-    private static MultiDataSet batch(Networks.Kind kind, int batch, int size) {
+    static MultiDataSet batch(Networks.Kind kind, int batch, int size) {
         INDArray image = Nd4j.rand(DataType.FLOAT, batch, 3, size, size);
         INDArray trimap = Nd4j.zeros(DataType.FLOAT, batch, 3, size, size);
         trimap.get(NDArrayIndex.all(), NDArrayIndex.point(1)).assign(1);

@@ -4,9 +4,14 @@ package dev.shm.runtime.model;
  * Chooses the ND4J native build before ND4J first loads. The build ships only the oneDNN variant
  * ({@code linux-x86_64-onednn}); JavaCPP finds it through the platform extension, which a user may still set
  * ({@code -Dorg.bytedeco.javacpp.platform.extension=...}) when they put another variant on the class path.
+ *
+ * <p>It also switches on DL4J's oneDNN layer helpers (convolution, batch normalisation, pooling), which DL4J
+ * 1.0.0-M2.1 leaves off by default and could not find even when asked (see {@code org.nd4j.nativeblas.Nd4jCpu});
+ * {@code -Dorg.eclipse.deeplearning4j.helpers.disable=true} turns them off again.
  */
 public final class Backend {
     private static final String EXTENSION = "org.bytedeco.javacpp.platform.extension";
+    private static final String HELPERS_DISABLED = "org.eclipse.deeplearning4j.helpers.disable";
 
     private Backend() {
     }
@@ -14,6 +19,9 @@ public final class Backend {
     public static void init() {
         if (System.getProperty(EXTENSION) == null) {
             System.setProperty(EXTENSION, "-onednn");
+        }
+        if (System.getProperty(HELPERS_DISABLED) == null) {
+            System.setProperty(HELPERS_DISABLED, "false");
         }
     }
 }

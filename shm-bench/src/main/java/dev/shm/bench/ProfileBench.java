@@ -1,0 +1,120 @@
+package dev.shm.bench;
+
+import dev.shm.runtime.model.Networks;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.layers.IOutputLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.VertexIndices;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Where a training step's time goes: every vertex of the end-to-end graph run on its own (forward in training
+ * mode, then backward with a random upstream gradient) on the activations of one real forward pass, best of
+ * {@code repeats}, summed by layer type. Options: {@code size} (320), {@code batch} (8), {@code repeats} (2).
+ */
+public final class ProfileBench {
+    private ProfileBench() {
+    }
+
+    public static void main(String[] args) {
+        int size = Integer.getInteger("size", 320);
+        int batch = Integer.getInteger("batch", 8);
+        int repeats = Integer.getInteger("repeats", 2);
+        boolean training = !Boolean.getBoolean("inference");
+        ComputationGraph graph = Networks.build(Networks.Kind.END_TO_END, size, 1, 1e-4);
+        MultiDataSet data = TrainBench.batch(Networks.Kind.END_TO_END, batch, size);
+        long start = System.nanoTime();
+        graph.fit(data);
+        double firstStep = (System.nanoTime() - start) / 1e9;
+        start = System.nanoTime();
+        graph.fit(data);
+        double step = (System.nanoTime() - start) / 1e9;
+
+        Map<String, INDArray> activations = graph.feedForward(data.getFeatures(), training, false);
+        Map<String, INDArray> labels = new HashMap<>();
+        labels.put(Networks.TRIMAP_OUTPUT, data.getLabels(0));
+        labels.put(Networks.MATTE_OUTPUT, data.getLabels(1));
+        LayerWorkspaceMgr workspaces = LayerWorkspaceMgr.noWorkspaces();
+        Map<String, double[]> byType = new TreeMap<>();
+        GraphVertex[] vertices = graph.getVertices();
+        for (int index : graph.topologicalSortOrder()) {
+            GraphVertex vertex = vertices[index];
+            if (vertex.isInputVertex()) {
+                continue;
+            }
+            VertexIndices[] inputs = vertex.getInputVertices();
+            double forward = Double.MAX_VALUE;
+            double backward = Double.MAX_VALUE;
+            for (int r = 0; r < repeats; r++) {
+                for (int i = 0; i < inputs.length; i++) {
+                    String from = vertices[inputs[i].getVertexIndex()].getVertexName();
+                    vertex.setInput(i, activations.get(from).dup(), workspaces);
+                }
+                if (vertex.hasLayer() && vertex.getLayer() instanceof IOutputLayer output) {
+                    output.setLabels(labels.get(vertex.getVertexName()));
+                }
+                long t0 = System.nanoTime();
+                INDArray out = vertex.doForward(training, workspaces);
+                long t1 = System.nanoTime();
+                forward = Math.min(forward, (t1 - t0) / 1e6);
+                if (!training) {
+                    backward = 0;
+                    continue;
+                }
+                if (!(vertex.hasLayer() && vertex.getLayer() instanceof IOutputLayer)) {
+                    vertex.setEpsilon(Nd4j.rand(DataType.FLOAT, out.shape()));
+                }
+                long t2 = System.nanoTime();
+                vertex.doBackward(false, workspaces);
+                long t3 = System.nanoTime();
+                backward = Math.min(backward, (t3 - t2) / 1e6);
+            }
+            double[] sums = byType.computeIfAbsent(type(vertex), k -> new double[3]);
+            sums[0] += forward;
+            sums[1] += backward;
+            sums[2]++;
+        }
+        double forwardTotal = byType.values().stream().mapToDouble(s -> s[0]).sum();
+        double backwardTotal = byType.values().stream().mapToDouble(s -> s[1]).sum();
+        System.out.printf(Locale.ROOT, "training step, end_to_end, %dx%d batch %d: %.2f s (first %.2f s), %.2f images/s%n",
+                size, size, batch, step, firstStep, batch / step);
+        System.out.printf(Locale.ROOT, "vertices on their own: forward %.0f ms + backward %.0f ms = %.2f s%n",
+                forwardTotal, backwardTotal, (forwardTotal + backwardTotal) / 1000);
+        System.out.println("| layer type | count | forward ms | backward ms | share of the sum |");
+        System.out.println("|---|---|---|---|---|");
+        byType.entrySet().stream()
+                .sorted((a, b) -> Double.compare(b.getValue()[0] + b.getValue()[1], a.getValue()[0] + a.getValue()[1]))
+                .forEach(e -> System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.1f%% |%n", e.getKey(),
+                        (int) e.getValue()[2], e.getValue()[0], e.getValue()[1],
+                        100 * (e.getValue()[0] + e.getValue()[1]) / (forwardTotal + backwardTotal)));
+    }
+
+    static String type(GraphVertex vertex) {
+        if (!vertex.hasLayer()) {
+            return vertex.getClass().getSimpleName().replace("Vertex", "") + " vertex";
+        }
+        Layer layer = vertex.getLayer();
+        var conf = layer.conf().getLayer();
+        String name = conf.getClass().getSimpleName();
+        if (conf instanceof ConvolutionLayer convolution) {
+            int[] kernel = convolution.getKernelSize();
+            name += " " + kernel[0] + "x" + kernel[1];
+        }
+        return name;
+    }
+
+    static String shapes(INDArray array) {
+        return Arrays.toString(array.shape());
+    }
+}
