@@ -1,8 +1,8 @@
 package dev.shm.bench;
 
 import dev.shm.runtime.model.Networks;
-import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,23 +21,34 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Where a training step's time goes: every vertex of the end-to-end graph run on its own (forward in training
  * mode, then backward with a random upstream gradient) on the activations of one real forward pass, best of
- * {@code repeats}, summed by layer type. Options: {@code size} (320), {@code batch} (8), {@code repeats} (2).
+ * {@code repeats}, summed by layer type, for each native configuration ({@link Variants}). Options: {@code variants}
+ * ("default,shipped"), {@code size} (320), {@code batch} (2), {@code repeats} (2), {@code inference} (forward only,
+ * inference mode).
  */
 public final class ProfileBench {
     private ProfileBench() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("child")) {
+            child();
+            return;
+        }
+        System.out.println("| variant | layer type | count | forward ms | backward ms | share of the sum |");
+        System.out.println("|---|---|---|---|---|---|");
+        Variants.run(System.getProperty("variants", "default,shipped"), ProfileBench.class,
+                List.of("size", "batch", "repeats", "inference"));
+    }
+
+    private static void child() {
         int size = Integer.getInteger("size", 320);
-        int batch = Integer.getInteger("batch", 8);
+        int batch = Integer.getInteger("batch", 2);
         int repeats = Integer.getInteger("repeats", 2);
         boolean training = !Boolean.getBoolean("inference");
         ComputationGraph graph = Networks.build(Networks.Kind.END_TO_END, size, 1, 1e-4);
         MultiDataSet data = TrainBench.batch(Networks.Kind.END_TO_END, batch, size);
-        long start = System.nanoTime();
         graph.fit(data);
-        double firstStep = (System.nanoTime() - start) / 1e9;
-        start = System.nanoTime();
+        long start = System.nanoTime();
         graph.fit(data);
         double step = (System.nanoTime() - start) / 1e9;
 
@@ -87,15 +98,11 @@ public final class ProfileBench {
         }
         double forwardTotal = byType.values().stream().mapToDouble(s -> s[0]).sum();
         double backwardTotal = byType.values().stream().mapToDouble(s -> s[1]).sum();
-        System.out.printf(Locale.ROOT, "training step, end_to_end, %dx%d batch %d: %.2f s (first %.2f s), %.2f images/s%n",
-                size, size, batch, step, firstStep, batch / step);
-        System.out.printf(Locale.ROOT, "vertices on their own: forward %.0f ms + backward %.0f ms = %.2f s%n",
-                forwardTotal, backwardTotal, (forwardTotal + backwardTotal) / 1000);
-        System.out.println("| layer type | count | forward ms | backward ms | share of the sum |");
-        System.out.println("|---|---|---|---|---|");
+        System.out.printf(Locale.ROOT, "| VARIANT | whole training step, end_to_end %d² batch %d | | %.2f s | | "
+                + "vertices on their own: %.2f s |%n", size, batch, step, (forwardTotal + backwardTotal) / 1000);
         byType.entrySet().stream()
                 .sorted((a, b) -> Double.compare(b.getValue()[0] + b.getValue()[1], a.getValue()[0] + a.getValue()[1]))
-                .forEach(e -> System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.1f%% |%n", e.getKey(),
+                .forEach(e -> System.out.printf(Locale.ROOT, "| VARIANT | %s | %d | %.0f | %.0f | %.1f%% |%n", e.getKey(),
                         (int) e.getValue()[2], e.getValue()[0], e.getValue()[1],
                         100 * (e.getValue()[0] + e.getValue()[1]) / (forwardTotal + backwardTotal)));
     }
@@ -112,9 +119,5 @@ public final class ProfileBench {
             name += " " + kernel[0] + "x" + kernel[1];
         }
         return name;
-    }
-
-    static String shapes(INDArray array) {
-        return Arrays.toString(array.shape());
     }
 }

@@ -1,16 +1,9 @@
 package dev.shm.bench;
 
 import dev.shm.runtime.model.Networks;
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.URL;
-import java.net.URLClassLoader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -22,13 +15,12 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Training throughput per phase at two patch sizes, forward latency at 320x320 batch 1 and peak resident memory,
- * for each ND4J native build, each in a child JVM of its own (a JVM loads one native build). Options as system
- * properties: {@code variants} (comma-separated platform extensions, "generic" for none), {@code sizes},
- * {@code batch}, {@code steps}.
+ * Training throughput per phase, forward latency at 320x320 batch 1 and peak resident memory for each native
+ * configuration ({@link Variants}), each in a child JVM of its own with the JVM's default limits, as Maven runs
+ * {@code shm:train}. Options as system properties: {@code variants} (default "default,shipped"), {@code sizes}
+ * (320), {@code batch} (8), {@code steps} (2), {@code phases} (t_net,m_net,end_to_end).
  */
 public final class TrainBench {
-    private static final String EXTENSION = "org.bytedeco.javacpp.platform.extension";
 
     private TrainBench() {
     }
@@ -38,50 +30,24 @@ public final class TrainBench {
             child();
             return;
         }
-        String variants = System.getProperty("variants", "onednn,generic,avx2,avx512,onednn-avx512");
-        String classPath = classPath();
         System.out.printf(Locale.ROOT, "training benchmark: batch %s, %s timed steps after one warm-up, sizes %s%n",
-                System.getProperty("batch", "2"), System.getProperty("steps", "2"), System.getProperty("sizes", "160,320"));
-        for (String variant : variants.split(",")) {
-            String extension = variant.equals("generic") ? "" : "-" + variant;
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-D" + EXTENSION + "=" + extension, "-Dbatch=" + System.getProperty("batch", "2"),
-                    "-Dsteps=" + System.getProperty("steps", "2"), "-Dsizes=" + System.getProperty("sizes", "160,320"),
-                    "-cp", classPath, TrainBench.class.getName(), "child"));
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    if (line.startsWith("| ")) {
-                        System.out.println(line.replace("| VARIANT", "| " + variant));
-                        System.out.flush();
-                    }
-                }
-            }
-            if (process.waitFor() != 0) {
-                System.out.println("| " + variant + " | failed to run (exit " + process.exitValue() + ") |");
-            }
-        }
-    }
-
-    private static String classPath() {
-        ClassLoader loader = TrainBench.class.getClassLoader();
-        if (loader instanceof URLClassLoader urls) {
-            List<String> entries = new ArrayList<>();
-            for (URL url : urls.getURLs()) {
-                entries.add(new File(url.getPath()).getPath());
-            }
-            return String.join(File.pathSeparator, entries);
-        }
-        return System.getProperty("java.class.path");
+                System.getProperty("batch", "8"), System.getProperty("steps", "2"), System.getProperty("sizes", "320"));
+        System.out.println("| variant | measure | size | figure | per step |");
+        System.out.println("|---|---|---|---|---|");
+        Variants.run(System.getProperty("variants", "default,shipped"), TrainBench.class,
+                List.of("batch", "steps", "sizes", "phases"));
     }
 
     private static void child() throws IOException {
-        int batch = Integer.getInteger("batch", 2);
+        int batch = Integer.getInteger("batch", 8);
         int steps = Integer.getInteger("steps", 2);
-        for (String sizeText : System.getProperty("sizes", "160,320").split(",")) {
+        List<String> phases = List.of(System.getProperty("phases", "t_net,m_net,end_to_end").split(","));
+        for (String sizeText : System.getProperty("sizes", "320").split(",")) {
             int size = Integer.parseInt(sizeText.trim());
             for (Networks.Kind kind : Networks.Kind.values()) {
+                if (!phases.contains(kind.name().toLowerCase(Locale.ROOT))) {
+                    continue;
+                }
                 ComputationGraph graph = Networks.build(kind, size, 1, 1e-4);
                 MultiDataSet data = batch(kind, batch, size);
                 graph.fit(data);
