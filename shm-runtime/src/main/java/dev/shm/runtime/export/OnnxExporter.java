@@ -16,6 +16,7 @@ import java.util.Map;
 import onnx.Onnx;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
@@ -28,6 +29,7 @@ import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
 import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.Upsampling2D;
+import org.deeplearning4j.nn.conf.layers.convolutional.Cropping2D;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
@@ -128,12 +130,14 @@ public final class OnnxExporter {
             if (conf instanceof Deconvolution2D deconv) {
                 int[] k = deconv.getKernelSize();
                 int[] s = deconv.getStride();
-                // DL4J's "Same" transposed convolution keeps (k - s) / 2 at the start and the rest at the end
-                int total = k[0] - s[0];
-                int begin = total / 2;
-                int end = total - begin;
                 node("ConvTranspose", List.of(in, weight(name + "_W", layer.getParam("W"))), name, name, Map.of(
-                        "kernel_shape", ints(k[0], k[1]), "strides", ints(s[0], s[1]), "pads", ints(begin, begin, end, end)));
+                        "kernel_shape", ints(k[0], k[1]), "strides", ints(s[0], s[1]),
+                        "pads", transposedPads(name, deconv, graph.getConfiguration())));
+                return;
+            }
+            if (conf instanceof Cropping2D) {
+                // folded into the pads of the transposed convolution it reads
+                node("Identity", List.of(in), name, name, Map.of());
                 return;
             }
             if (conf instanceof ConvolutionLayer c) {
@@ -289,6 +293,31 @@ public final class OnnxExporter {
 
     private void node(String op, List<String> inputs, String output, String nodeName, Map<String, Object> attributes) {
         nodes.add(nodeProto(op, inputs, List.of(output), nodeName, attributes));
+    }
+
+    /**
+     * ONNX pads (top, left, bottom, right) of a transposed convolution: DL4J's "Same" mode keeps (k - s) / 2 at the
+     * start and the rest at the end; explicit padding is the same on all sides, plus what a {@code Cropping2D} that
+     * reads the result takes off.
+     */
+    private static long[] transposedPads(String name, Deconvolution2D deconv, ComputationGraphConfiguration configuration) {
+        int[] k = deconv.getKernelSize();
+        int[] s = deconv.getStride();
+        if (deconv.getConvolutionMode() == ConvolutionMode.Same) {
+            int begin = (k[0] - s[0]) / 2;
+            int end = k[0] - s[0] - begin;
+            return ints(begin, begin, end, end);
+        }
+        int[] p = deconv.getPadding();
+        int[] crop = {0, 0, 0, 0};
+        for (var entry : configuration.getVertexInputs().entrySet()) {
+            if (entry.getValue().contains(name)
+                    && configuration.getVertices().get(entry.getKey()) instanceof LayerVertex reader
+                    && reader.getLayerConf().getLayer() instanceof Cropping2D cropping) {
+                crop = cropping.getCropping();
+            }
+        }
+        return ints(p[0] + crop[0], p[1] + crop[2], p[0] + crop[1], p[1] + crop[3]);
     }
 
     /** Every vertex's result is the tensor of its own name, but for the graph input and the unclamped alpha. */

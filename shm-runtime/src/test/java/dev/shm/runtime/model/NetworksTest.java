@@ -86,4 +86,27 @@ class NetworksTest {
         assertTrue(a.get("t_b1_0_expand_relu6").maxNumber().doubleValue() <= 6);
         assertEquals(0, a.get("m_e1_relu").minNumber().doubleValue(), 1e-9);
     }
+
+    /** ConvTranspose(k 5, s 2, pad 2, output_padding 1): out[o] = sum over o = 2i + k - 2 of x[i] w[k]. */
+    @Test
+    void transposedConvolutionPlacesTheKernelAsTheSpecsConvTranspose() {
+        var builder = new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().graphBuilder().addInputs("in");
+        String out = MNet.transposedConv(builder, "m_dx", 1, "in");
+        ComputationGraph graph = new ComputationGraph(builder.setOutputs(out)
+                .setInputTypes(org.deeplearning4j.nn.conf.inputs.InputType.convolutional(3, 3, 1)).build());
+        graph.init();
+        INDArray w = graph.getLayer("m_dx_deconv").getParam("W");
+        for (int k = 0; k < 25; k++) {
+            w.putScalar(new long[] {0, 0, k / 5, k % 5}, k + 1);
+        }
+        INDArray x = Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 1, 3, 3);
+        x.putScalar(new long[] {0, 0, 0, 0}, 1);
+        INDArray y = graph.outputSingle(x);
+        assertArrayEquals(new long[] {1, 1, 6, 6}, y.shape());
+        assertEquals(13, y.getDouble(0, 0, 0, 0), 0, "w[2][2] lands on output (0, 0)");
+        assertEquals(14, y.getDouble(0, 0, 0, 1), 0);
+        assertEquals(25, y.getDouble(0, 0, 2, 2), 0);
+        assertEquals(0, y.getDouble(0, 0, 0, 3), 0);
+        assertEquals(0, y.getDouble(0, 0, 3, 0), 0);
+    }
 }
