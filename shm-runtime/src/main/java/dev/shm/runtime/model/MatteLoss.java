@@ -1,30 +1,25 @@
 package dev.shm.runtime.model;
 
-import org.nd4j.common.primitives.Pair;
-import org.nd4j.shade.jackson.annotation.JsonProperty;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * L_p = 0.5 L_alpha + 0.5 L_comp (SHM-SPEC §2) on the head of {@link CompositionVertex}: each row is one pixel with
  * columns [alpha_p, alpha_p I_r, alpha_p I_g, alpha_p I_b] against labels [alpha_g, alpha_g I_r, alpha_g I_g,
  * alpha_g I_b]. Each column's error is sqrt(d^2 + 1e-6); the alpha column weighs 0.5, each colour column 0.5/3, and
- * the sum is divided by the pixels of one image (the loss layer divides by the batch size) to give the mean.
+ * the sum is a per-pixel mean ({@link PerPixelLoss}).
  */
-public class MatteLoss implements ILossFunction {
+public class MatteLoss extends PerPixelLoss {
     public static final double EPSILON = 1e-6;
-    @JsonProperty("pixelsPerImage")
-    private long pixelsPerImage;
 
     public MatteLoss() {
         this(1);
     }
 
     public MatteLoss(long pixelsPerImage) {
-        this.pixelsPerImage = pixelsPerImage;
+        super(pixelsPerImage);
     }
 
     private INDArray columnWeights(INDArray like) {
@@ -41,13 +36,6 @@ public class MatteLoss implements ILossFunction {
     }
 
     @Override
-    public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
-            boolean average) {
-        double sum = computeScoreArray(labels, preOutput, activationFn, mask).sumNumber().doubleValue();
-        return average ? sum * pixelsPerImage / labels.size(0) : sum;
-    }
-
-    @Override
     public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
         INDArray output = activationFn.getActivation(preOutput.dup(), true);
         INDArray difference = output.subi(labels);
@@ -57,19 +45,7 @@ public class MatteLoss implements ILossFunction {
     }
 
     @Override
-    public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput,
-            IActivation activationFn, INDArray mask, boolean average) {
-        return new Pair<>(computeScore(labels, preOutput, activationFn, mask, average),
-                computeGradient(labels, preOutput, activationFn, mask));
-    }
-
-    @Override
     public String name() {
         return "MatteLoss";
-    }
-
-    @Override
-    public String toString() {
-        return name();
     }
 }
