@@ -47,10 +47,11 @@ public final class ProfileBench {
         boolean training = !Boolean.getBoolean("inference");
         ComputationGraph graph = Networks.build(Networks.Kind.END_TO_END, size, 1, 1e-4);
         MultiDataSet data = TrainBench.batch(Networks.Kind.END_TO_END, batch, size);
-        graph.fit(data);
+        Runnable wholePass = training ? () -> graph.fit(data) : () -> graph.output(false, data.getFeatures());
+        wholePass.run();
         long start = System.nanoTime();
-        graph.fit(data);
-        double step = (System.nanoTime() - start) / 1e9;
+        wholePass.run();
+        double seconds = (System.nanoTime() - start) / 1e9;
 
         Map<String, INDArray> activations = graph.feedForward(data.getFeatures(), training, false);
         Map<String, INDArray> labels = new HashMap<>();
@@ -98,8 +99,9 @@ public final class ProfileBench {
         }
         double forwardTotal = byType.values().stream().mapToDouble(s -> s[0]).sum();
         double backwardTotal = byType.values().stream().mapToDouble(s -> s[1]).sum();
-        System.out.printf(Locale.ROOT, "| VARIANT | whole training step, end_to_end %d² batch %d | | %.2f s | | "
-                + "vertices on their own: %.2f s |%n", size, batch, step, (forwardTotal + backwardTotal) / 1000);
+        System.out.printf(Locale.ROOT, "| VARIANT | whole %s, end_to_end %d² batch %d | | %.2f s | | "
+                + "vertices on their own: %.2f s |%n", training ? "training step" : "forward pass", size, batch, seconds,
+                (forwardTotal + backwardTotal) / 1000);
         byType.entrySet().stream()
                 .sorted((a, b) -> Double.compare(b.getValue()[0] + b.getValue()[1], a.getValue()[0] + a.getValue()[1]))
                 .forEach(e -> System.out.printf(Locale.ROOT, "| VARIANT | %s | %d | %.0f | %.0f | %.1f%% |%n", e.getKey(),

@@ -21,7 +21,6 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * (320), {@code batch} (8), {@code steps} (2), {@code phases} (t_net,m_net,end_to_end).
  */
 public final class TrainBench {
-
     private TrainBench() {
     }
 

@@ -1,5 +1,6 @@
 package dev.shm.bench;
 
+import dev.shm.runtime.model.Backend;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -20,15 +21,15 @@ import java.util.List;
  */
 final class Variants {
     private static final String EXTENSION = "org.bytedeco.javacpp.platform.extension";
-    private static final String HELPERS_DISABLED = "org.eclipse.deeplearning4j.helpers.disable";
 
     private Variants() {
     }
 
     static void run(String variants, Class<?> main, List<String> properties) throws IOException, InterruptedException {
-        for (String variant : variants.split(",")) {
+        for (String listed : variants.split(",")) {
+            String variant = listed.trim();
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-            command.addAll(jvmOptions(variant.trim()));
+            command.addAll(jvmOptions(variant));
             for (String property : properties) {
                 if (System.getProperty(property) != null) {
                     command.add("-D" + property + "=" + System.getProperty(property));
@@ -40,7 +41,7 @@ final class Variants {
                 String line;
                 while ((line = out.readLine()) != null) {
                     if (line.startsWith("| ")) {
-                        System.out.println(line.replace("| VARIANT", "| " + variant.trim()));
+                        System.out.println(line.replace("| VARIANT", "| " + variant));
                         System.out.flush();
                     }
                 }
@@ -59,7 +60,7 @@ final class Variants {
             default -> variant.replaceFirst("-nohelpers$", "");
         };
         return List.of("-D" + EXTENSION + "=" + (build.equals("generic") ? "" : "-" + build),
-                "-D" + HELPERS_DISABLED + "=" + !helpers);
+                "-D" + Backend.HELPERS_DISABLED + "=" + !helpers);
     }
 
     private static String classPath() {

@@ -136,6 +136,9 @@ public final class OnnxExporter {
                 return;
             }
             if (conf instanceof Cropping2D) {
+                if (!(graph.getLayer(inputs.get(0)).conf().getLayer() instanceof Deconvolution2D)) {
+                    throw new ShmException("Layer " + name + ": only a crop of a transposed convolution is exported");
+                }
                 // folded into the pads of the transposed convolution it reads
                 node("Identity", List.of(in), name, name, Map.of());
                 return;
@@ -296,8 +299,8 @@ public final class OnnxExporter {
     }
 
     /**
-     * ONNX pads (top, left, bottom, right) of a transposed convolution: DL4J's "Same" mode keeps (k - s) / 2 at the
-     * start and the rest at the end; explicit padding is the same on all sides, plus what a {@code Cropping2D} that
+     * ONNX pads (top, left, bottom, right) of a transposed convolution: DL4J's "Same" mode (checkpoints written before
+     * {@code m_dN_crop}) keeps (k - s) / 2 at the start and the rest at the end; explicit padding is the same on all sides, plus what a {@code Cropping2D} that
      * reads the result takes off.
      */
     private static long[] transposedPads(String name, Deconvolution2D deconv, ComputationGraphConfiguration configuration) {

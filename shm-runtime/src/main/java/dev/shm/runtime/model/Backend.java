@@ -11,7 +11,8 @@ package dev.shm.runtime.model;
  */
 public final class Backend {
     private static final String EXTENSION = "org.bytedeco.javacpp.platform.extension";
-    private static final String HELPERS_DISABLED = "org.eclipse.deeplearning4j.helpers.disable";
+    /** DL4J's switch for its layer helpers; "true" runs every layer in DL4J's own code. */
+    public static final String HELPERS_DISABLED = "org.eclipse.deeplearning4j.helpers.disable";
 
     private Backend() {
     }

@@ -13,8 +13,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 class BackendTest {
-    private static final String HELPERS_DISABLED = "org.eclipse.deeplearning4j.helpers.disable";
-
     @Test
     void oneDnnHelpersAreOnForConvolutionBatchNormAndPooling() {
         ComputationGraph graph = Networks.build(Networks.Kind.END_TO_END, 32, 1, 1e-4);
@@ -32,12 +30,12 @@ class BackendTest {
     void helpersComputeWhatDl4jsOwnCodeComputes() {
         ComputationGraph withHelpers = Networks.build(Networks.Kind.END_TO_END, 32, 7, 1e-3);
         ComputationGraph plain;
-        String before = System.getProperty(HELPERS_DISABLED);
-        System.setProperty(HELPERS_DISABLED, "true");
+        String before = System.getProperty(Backend.HELPERS_DISABLED);
+        System.setProperty(Backend.HELPERS_DISABLED, "true");
         try {
             plain = Networks.build(Networks.Kind.END_TO_END, 32, 7, 1e-3);
         } finally {
-            System.setProperty(HELPERS_DISABLED, before);
+            System.setProperty(Backend.HELPERS_DISABLED, before);
         }
         assertNull(plain.getLayer("t_head_conv").getHelper());
         Nd4j.getRandom().setSeed(3);
