@@ -4,7 +4,6 @@ import java.util.HashMap;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
@@ -124,7 +123,7 @@ public final class TNet {
             return name;
         }
         String activated = name.replaceFirst("_bn$", "") + "_" + activation.name().toLowerCase(java.util.Locale.ROOT);
-        graph.addLayer(activated, new ActivationLayer.Builder().activation(activation).build(), name);
+        graph.addLayer(activated, new InPlaceActivation(activation), name);
         return activated;
     }
 

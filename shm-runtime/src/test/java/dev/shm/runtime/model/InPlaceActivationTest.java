@@ -1,0 +1,75 @@
+package dev.shm.runtime.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.function.Function;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+class InPlaceActivationTest {
+    @Test
+    void trainsExactlyAsDl4jsActivationLayer() {
+        for (boolean helpers : new boolean[] {true, false}) {
+            String before = System.getProperty(Backend.HELPERS_DISABLED, "false");
+            System.setProperty(Backend.HELPERS_DISABLED, String.valueOf(!helpers));
+            try {
+                ComputationGraph plain = graph(activation -> new ActivationLayer.Builder().activation(activation).build());
+                ComputationGraph inPlace = graph(InPlaceActivation::new);
+                Nd4j.getRandom().setSeed(5);
+                INDArray image = Nd4j.rand(DataType.FLOAT, 2, 3, 8, 8).subi(0.5).muli(8);
+                INDArray target = Nd4j.rand(DataType.FLOAT, 2, 4, 8, 8);
+                for (int step = 0; step < 3; step++) {
+                    plain.fit(new INDArray[] {image}, new INDArray[] {target});
+                    inPlace.fit(new INDArray[] {image}, new INDArray[] {target});
+                }
+                assertEquals(plain.params(), inPlace.params(), "helpers " + helpers);
+                var stored = inPlace.feedForward(new INDArray[] {image}, true, false);
+                assertEquals(stored.get("c1_relu6"), stored.get("c1_bn"), "the batch norm's output was overwritten");
+                var copied = plain.feedForward(new INDArray[] {image}, true, false);
+                assertTrue(copied.get("c1_bn").minNumber().doubleValue() < 0, "a test input with negative pre-activations");
+                assertEquals(plain.outputSingle(image), inPlace.outputSingle(image));
+            } finally {
+                System.setProperty(Backend.HELPERS_DISABLED, before);
+            }
+        }
+    }
+
+    @Test
+    void refusesFunctionsWhoseDerivativeNeedsTheInput() {
+        assertThrows(IllegalArgumentException.class, () -> new InPlaceActivation(Activation.TANH));
+        assertTrue(new InPlaceActivation(Activation.RELU6).getActivationFn().toString().contains("relu6"));
+    }
+
+    private static ComputationGraph graph(Function<Activation, Layer> activationLayer) {
+        Backend.init();
+        var graph = new NeuralNetConfiguration.Builder().seed(3).updater(new Adam(0.05))
+                .trainingWorkspaceMode(WorkspaceMode.ENABLED).graphBuilder().addInputs("in")
+                .addLayer("c1", TNet.conv(3, 3, 4, 1, false), "in")
+                .addLayer("c1_bn", new BatchNormalization.Builder().nIn(4).nOut(4).build(), "c1")
+                .addLayer("c1_relu6", activationLayer.apply(Activation.RELU6), "c1_bn")
+                .addLayer("c2", TNet.conv(1, 4, 4, 1, false), "c1_relu6")
+                .addLayer("c2_bn", new BatchNormalization.Builder().nIn(4).nOut(4).build(), "c2")
+                .addLayer("c2_relu", activationLayer.apply(Activation.RELU), "c2_bn")
+                .addLayer("out", new CnnLossLayer.Builder().lossFunction(LossFunctions.LossFunction.MSE)
+                        .activation(Activation.IDENTITY).build(), "c2_relu")
+                .setOutputs("out").setInputTypes(InputType.convolutional(8, 8, 3)).build();
+        ComputationGraph network = new ComputationGraph(graph);
+        network.init();
+        return network;
+    }
+}
