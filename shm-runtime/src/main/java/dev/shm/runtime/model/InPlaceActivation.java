@@ -36,13 +36,8 @@ public class InPlaceActivation extends ActivationLayer {
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
             INDArray layerParamsView, boolean initializeParams, DataType dataType) {
-        Runtime layer = new Runtime(conf, dataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(layerParamsView);
-        layer.setParamTable(initializer().init(conf, layerParamsView, initializeParams));
-        layer.setConf(conf);
-        return layer;
+        return CustomLayers.wire(new Runtime(conf, dataType), conf, initializer(), listeners, layerIndex,
+                layerParamsView, initializeParams);
     }
 
     static final class Runtime extends org.deeplearning4j.nn.layers.ActivationLayer {

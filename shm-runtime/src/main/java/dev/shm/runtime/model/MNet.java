@@ -32,8 +32,8 @@ public final class MNet {
         String last = input;
         for (Object[] row : ENCODER) {
             String name = "m_" + row[0];
-            graph.addLayer(name + "_conv", TNet.conv(3, (int) row[1], (int) row[2], 1, false), last);
-            String activated = TNet.batchNorm(graph, name + "_bn", (int) row[2], Activation.RELU, name + "_conv");
+            String activated = TNet.convBatchNorm(graph, name + "_conv", TNet.conv(3, (int) row[1], (int) row[2], 1,
+                    false), last, name + "_bn", (int) row[2], Activation.RELU);
             graph.addLayer(name + "_pool", new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
                     .kernelSize(3, 3).stride(2, 2).padding(1, 1).build(), activated);
             last = name + "_pool";
@@ -41,8 +41,8 @@ public final class MNet {
         for (Object[] row : DECODER) {
             String name = "m_" + row[0];
             int out = (int) row[2];
-            graph.addLayer(name + "_conv", TNet.conv(3, (int) row[1], out, 1, false), last);
-            String activated = TNet.batchNorm(graph, name + "_bn", out, Activation.RELU, name + "_conv");
+            String activated = TNet.convBatchNorm(graph, name + "_conv", TNet.conv(3, (int) row[1], out, 1, false),
+                    last, name + "_bn", out, Activation.RELU);
             last = transposedConv(graph, name, out, activated);
         }
         graph.addLayer(RAW_ALPHA, TNet.conv(5, 16, 1, 1, false), last);

@@ -49,8 +49,8 @@ public final class TNet {
 
     /** Adds T-Net reading {@code input} (3 channels) and returns the name of its raw trimap logits (3 channels). */
     public static String add(GraphBuilder graph, String input) {
-        graph.addLayer("t_head_conv", conv(3, 3, 32, 1, false), input);
-        String last = batchNorm(graph, "t_head_bn", 32, Activation.RELU, "t_head_conv");
+        String last = convBatchNorm(graph, "t_head_conv", conv(3, 3, 32, 1, false), input, "t_head_bn", 32,
+                Activation.RELU);
         Map<String, String> skips = new HashMap<>();
         for (Object[] stage : ENCODER) {
             String name = (String) stage[0];
@@ -78,11 +78,11 @@ public final class TNet {
             int out = (int) stage[2];
             graph.addLayer(name + "_up", new Upsampling2D.Builder(2).build(), last);
             graph.addLayer(name + "_bilinear", bilinear(in), name + "_up");
-            graph.addLayer(name + "_conv", conv(3, in, out, 1, true), name + "_bilinear");
-            String up = batchNorm(graph, name + "_conv_bn", out, Activation.RELU, name + "_conv");
+            String up = convBatchNorm(graph, name + "_conv", conv(3, in, out, 1, true), name + "_bilinear",
+                    name + "_conv_bn", out, Activation.RELU);
             graph.addVertex(name + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), up, skips.get((String) stage[3]));
-            graph.addLayer(name + "_fuse", conv(3, out, out, 1, true), name + "_add");
-            last = batchNorm(graph, name + "_fuse_bn", out, Activation.IDENTITY, name + "_fuse");
+            last = convBatchNorm(graph, name + "_fuse", conv(3, out, out, 1, true), name + "_add", name + "_fuse_bn",
+                    out, Activation.IDENTITY);
         }
         graph.addLayer(LOGITS, conv(3, 16, 3, 1, true), last);
         return LOGITS;
@@ -92,13 +92,14 @@ public final class TNet {
     private static String invertedResidual(GraphBuilder graph, String name, int in, int out, int expansion, int stride,
             String input) {
         int hidden = in * expansion;
-        graph.addLayer(name + "_expand", conv(1, in, hidden, 1, false), input);
-        String expanded = batchNorm(graph, name + "_expand_bn", hidden, Activation.RELU6, name + "_expand");
-        graph.addLayer(name + "_dw", new DepthwiseConvolution2D.Builder(3, 3).nIn(hidden).depthMultiplier(1)
-                .stride(stride, stride).padding(1, 1).hasBias(false).activation(Activation.IDENTITY).build(), expanded);
-        String filtered = batchNorm(graph, name + "_dw_bn", hidden, Activation.RELU6, name + "_dw");
-        graph.addLayer(name + "_project", conv(1, hidden, out, 1, false), filtered);
-        String projected = batchNorm(graph, name + "_project_bn", out, Activation.IDENTITY, name + "_project");
+        String expanded = convBatchNorm(graph, name + "_expand", conv(1, in, hidden, 1, false), input,
+                name + "_expand_bn", hidden, Activation.RELU6);
+        DepthwiseConvolution2D depthwise = new DepthwiseConvolution2D.Builder(3, 3).nIn(hidden).depthMultiplier(1)
+                .stride(stride, stride).padding(1, 1).hasBias(false).activation(Activation.IDENTITY).build();
+        String filtered = convBatchNorm(graph, name + "_dw", depthwise, expanded, name + "_dw_bn", hidden,
+                Activation.RELU6);
+        String projected = convBatchNorm(graph, name + "_project", conv(1, hidden, out, 1, false), filtered,
+                name + "_project_bn", out, Activation.IDENTITY);
         if (stride == 1 && in == out) {
             graph.addVertex(name + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), projected, input);
             return name + "_add";
@@ -113,12 +114,21 @@ public final class TNet {
     }
 
     /**
-     * BN, then the activation as a layer of its own ({@code <name>} with the activation's name in place of
-     * {@code bn}): DL4J's batch-normalisation layer ignores an activation set on it.
+     * A convolution ({@code convName}, reading {@code input}) whose output only its BN reads, the BN
+     * ({@code bnName}), then the activation as a layer of its own ({@code bnName} with the activation's name in
+     * place of {@code bn}): DL4J's batch-normalisation layer ignores an activation set on it. Returns the name of
+     * the block's output.
      */
-    static String batchNorm(GraphBuilder graph, String name, int channels, Activation activation, String input) {
-        graph.addLayer(name, new BatchNormalization.Builder().nIn(channels).nOut(channels).eps(1e-5).decay(0.9)
-                .activation(Activation.IDENTITY).build(), input);
+    static String convBatchNorm(GraphBuilder graph, String convName, ConvolutionLayer conv, String input, String bnName,
+            int channels, Activation activation) {
+        graph.addLayer(convName, conv instanceof DepthwiseConvolution2D depthwise
+                ? TransientDepthwiseConvolution.of(depthwise) : TransientConvolution.of(conv), input);
+        return batchNorm(graph, bnName, channels, activation, convName);
+    }
+
+    private static String batchNorm(GraphBuilder graph, String name, int channels, Activation activation, String input) {
+        graph.addLayer(name, RecomputingBatchNorm.of(new BatchNormalization.Builder().nIn(channels).nOut(channels)
+                .eps(1e-5).decay(0.9).activation(Activation.IDENTITY).build()), input);
         if (activation == Activation.IDENTITY) {
             return name;
         }

@@ -16,7 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class MemoryCheck {
     /** Stored activations and backward-pass transients per image, over the sum of one forward pass's outputs. */
-    static final double TRAINING_FACTOR = 1.25;
+    static final double TRAINING_FACTOR = 0.875;
     /** The JVM, the native libraries and what the allocator keeps. */
     static final long OVERHEAD_BYTES = 3L << 29;
 
@@ -38,7 +38,7 @@ final class MemoryCheck {
     /**
      * Bytes a training step needs: {@link #TRAINING_FACTOR} times the activations of each image of the batch, the
      * weights with their gradients and two Adam moments, and {@link #OVERHEAD_BYTES}. Calibrated on the end-to-end
-     * network at 320x320 (859 MB of activations per image): measured peaks 5.14 GiB at batch 4, 8.45 GiB at batch 8.
+     * network at 320x320 (859 MB of activations per image): measured peaks 3.45 GiB at batch 4, 6.16 GiB at batch 8.
      */
     static long estimate(long activationBytesPerImage, int batch, long parameters) {
         return (long) (TRAINING_FACTOR * activationBytesPerImage * batch) + parameters * 4L * 4 + OVERHEAD_BYTES;

@@ -14,6 +14,7 @@ import dev.shm.runtime.data.MeanStd;
 import dev.shm.runtime.data.Split;
 import dev.shm.runtime.image.Matte;
 import dev.shm.runtime.metrics.MattingMetrics;
+import dev.shm.runtime.model.ConvolutionScratch;
 import dev.shm.runtime.model.Inputs;
 import dev.shm.runtime.model.Networks;
 import dev.shm.runtime.progress.Progress;
@@ -88,16 +89,20 @@ public final class Trainer {
         List<DatasetLists.Entry> eval = list(request.dataset(), Split.EVAL, false);
         Path root = request.trainUrl().resolve(request.config().ckptVersion());
         List<PhaseResult> results = new ArrayList<>();
-        for (String phase : PHASES) {
-            if (!request.phases().contains(phase)) {
-                continue;
+        try {
+            for (String phase : PHASES) {
+                if (!request.phases().contains(phase)) {
+                    continue;
+                }
+                PhaseConfig config = phaseConfig(request.config(), phase);
+                if (config.nEpochs() == 0) {
+                    progress.info(phase + ": nEpochs is 0, nothing to train");
+                    continue;
+                }
+                results.add(new PhaseRun(request, root, phase, config, dataHash, stats, train, eval).run());
             }
-            PhaseConfig config = phaseConfig(request.config(), phase);
-            if (config.nEpochs() == 0) {
-                progress.info(phase + ": nEpochs is 0, nothing to train");
-                continue;
-            }
-            results.add(new PhaseRun(request, root, phase, config, dataHash, stats, train, eval).run());
+        } finally {
+            ConvolutionScratch.release();
         }
         return results;
     }

@@ -29,14 +29,7 @@ class BackendTest {
     @Test
     void helpersComputeWhatDl4jsOwnCodeComputes() {
         ComputationGraph withHelpers = Networks.build(Networks.Kind.END_TO_END, 32, 7, 1e-3);
-        ComputationGraph plain;
-        String before = System.getProperty(Backend.HELPERS_DISABLED);
-        System.setProperty(Backend.HELPERS_DISABLED, "true");
-        try {
-            plain = Networks.build(Networks.Kind.END_TO_END, 32, 7, 1e-3);
-        } finally {
-            System.setProperty(Backend.HELPERS_DISABLED, before);
-        }
+        ComputationGraph plain = Dl4jLayers.copyWithoutHelpers(withHelpers);
         assertNull(plain.getLayer("t_head_conv").getHelper());
         Nd4j.getRandom().setSeed(3);
         INDArray image = Nd4j.rand(DataType.FLOAT, 2, 3, 32, 32);

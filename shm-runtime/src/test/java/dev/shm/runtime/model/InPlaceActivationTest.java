@@ -25,9 +25,7 @@ class InPlaceActivationTest {
     @Test
     void trainsExactlyAsDl4jsActivationLayer() {
         for (boolean helpers : new boolean[] {true, false}) {
-            String before = System.getProperty(Backend.HELPERS_DISABLED, "false");
-            System.setProperty(Backend.HELPERS_DISABLED, String.valueOf(!helpers));
-            try {
+            Dl4jLayers.withHelpers(helpers, () -> {
                 ComputationGraph plain = graph(activation -> new ActivationLayer.Builder().activation(activation).build());
                 ComputationGraph inPlace = graph(InPlaceActivation::new);
                 Nd4j.getRandom().setSeed(5);
@@ -43,9 +41,7 @@ class InPlaceActivationTest {
                 var copied = plain.feedForward(new INDArray[] {image}, true, false);
                 assertTrue(copied.get("c1_bn").minNumber().doubleValue() < 0, "a test input with negative pre-activations");
                 assertEquals(plain.outputSingle(image), inPlace.outputSingle(image));
-            } finally {
-                System.setProperty(Backend.HELPERS_DISABLED, before);
-            }
+            });
         }
     }
 

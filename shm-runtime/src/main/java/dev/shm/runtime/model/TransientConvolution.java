@@ -1,0 +1,132 @@
+package dev.shm.runtime.model;
+
+import java.util.Collection;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.deeplearning4j.util.ConvolutionUtils;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A convolution whose output only its batch norm reads ({@link RecomputingBatchNorm}): while training it writes
+ * that output to {@link ConvolutionScratch} instead of DL4J's stored activations, which saves one stored tensor per
+ * convolution block (31% of T-Net + M-Net's training activations). Its backward pass skips DL4J's second forward
+ * convolution, which DL4J runs only to take the identity's derivative. At inference it is DL4J's layer.
+ */
+public class TransientConvolution extends ConvolutionLayer {
+    public TransientConvolution() {
+    }
+
+    /** The same convolution as {@code source}, with a transient training output. */
+    public static TransientConvolution of(ConvolutionLayer source) {
+        return CustomLayers.copyInto(source, new TransientConvolution());
+    }
+
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
+            INDArray layerParamsView, boolean initializeParams, DataType dataType) {
+        return CustomLayers.wire(new Runtime(conf, dataType), conf, initializer(), listeners, layerIndex,
+                layerParamsView, initializeParams);
+    }
+
+    /** Whether a layer of this configuration can hand its output over: NCHW and no activation of its own. */
+    static boolean isTransient(ConvolutionLayer conf) {
+        return conf.getCnn2dDataFormat() == CNN2DFormat.NCHW && conf.getActivationFn() instanceof ActivationIdentity;
+    }
+
+    /** [batch, channels, height, width] of the convolution of {@code input}. */
+    static long[] outputShape(INDArray input, ConvolutionLayer conf) {
+        int[] size = ConvolutionUtils.getOutputSize(input, conf.getKernelSize(), conf.getStride(), conf.getPadding(),
+                conf.getConvolutionMode(), conf.getDilation(), CNN2DFormat.NCHW);
+        return new long[] {input.size(0), conf.getNOut(), size[0], size[1]};
+    }
+
+    /**
+     * Runs libnd4j's {@code op} ({@code conv2d} or {@code depthwise_conv2d}, as DL4J's layers do) into
+     * {@code output}, with the layer's kernel, stride, padding and dilation; {@code extra} follows the common ones.
+     */
+    static void convolve(String op, INDArray input, INDArray weights, INDArray bias, ConvolutionLayer conf,
+            INDArray output, int... extra) {
+        int[] kernel = conf.getKernelSize();
+        int[] stride = conf.getStride();
+        int[] dilation = conf.getDilation();
+        boolean same = conf.getConvolutionMode() == ConvolutionMode.Same;
+        int[] pad = same
+                ? ConvolutionUtils.getSameModeTopLeftPadding(new int[] {(int) output.size(2), (int) output.size(3)},
+                        new int[] {(int) input.size(2), (int) input.size(3)}, kernel, stride, dilation)
+                : conf.getPadding();
+        int[] common = {kernel[0], kernel[1], stride[0], stride[1], pad[0], pad[1], dilation[0], dilation[1],
+            same ? 1 : 0, 0};
+        int[] args = new int[common.length + extra.length];
+        System.arraycopy(common, 0, args, 0, common.length);
+        System.arraycopy(extra, 0, args, common.length, extra.length);
+        INDArray[] inputs = bias == null ? new INDArray[] {input, weights} : new INDArray[] {input, weights, bias};
+        Nd4j.exec(DynamicCustomOp.builder(op).addInputs(inputs).addIntegerArguments(args).addOutputs(output).build());
+    }
+
+    static final class Runtime extends org.deeplearning4j.nn.layers.convolution.ConvolutionLayer
+            implements ConvolutionScratch.Producer {
+        /** Set during the backward pass: the identity's output gradient, which stands for the forward output. */
+        private INDArray outputGradient;
+
+        Runtime(NeuralNetConfiguration conf, DataType dataType) {
+            super(conf, dataType);
+        }
+
+        /** Only on the oneDNN path: with DL4J's helpers off, every layer is DL4J's own code. */
+        private boolean handsOver() {
+            return helper != null && TransientConvolution.isTransient(layerConf());
+        }
+
+        @Override
+        public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+            if (!training || !handsOver()) {
+                return super.activate(training, workspaceMgr);
+            }
+            assertInputSet(false);
+            applyDropOutIfNecessary(true, workspaceMgr);
+            return ConvolutionScratch.hold(this, dataType);
+        }
+
+        @Override
+        public long[] outputShape() {
+            return TransientConvolution.outputShape(input, layerConf());
+        }
+
+        @Override
+        public void writeOutput(INDArray output) {
+            INDArray bias = hasBias() ? getParam(ConvolutionParamInitializer.BIAS_KEY) : null;
+            // weights format 1: DL4J's [out, in, kH, kW]
+            convolve("conv2d", input, getParam(ConvolutionParamInitializer.WEIGHT_KEY), bias, layerConf(), output, 1);
+        }
+
+        @Override
+        public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+            outputGradient = handsOver() ? epsilon : null;
+            try {
+                return super.backpropGradient(epsilon, workspaceMgr);
+            } finally {
+                outputGradient = null;
+            }
+        }
+
+        @Override
+        protected Pair<INDArray, INDArray> preOutput(boolean training, boolean forBackprop, LayerWorkspaceMgr workspaceMgr) {
+            if (forBackprop && outputGradient != null) {
+                return new Pair<>(outputGradient, null);
+            }
+            return super.preOutput(training, forBackprop, workspaceMgr);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.shm.runtime.model;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+final class Dl4jLayers {
+    private Dl4jLayers() {
+    }
+
+    /** Runs {@code body} with DL4J's oneDNN layer helpers on or off for the layers it instantiates. */
+    static void withHelpers(boolean helpers, Runnable body) {
+        String before = System.getProperty(Backend.HELPERS_DISABLED, "false");
+        System.setProperty(Backend.HELPERS_DISABLED, String.valueOf(!helpers));
+        try {
+            body.run();
+        } finally {
+            System.setProperty(Backend.HELPERS_DISABLED, before);
+        }
+    }
+
+    /** The same network and weights with DL4J's own convolution and batch-norm layers. */
+    static ComputationGraph copy(ComputationGraph graph) {
+        String json = graph.getConfiguration().toJson()
+                .replace(TransientConvolution.class.getName(), "org.deeplearning4j.nn.conf.layers.ConvolutionLayer")
+                .replace(TransientDepthwiseConvolution.class.getName(),
+                        "org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D")
+                .replace(RecomputingBatchNorm.class.getName(), "org.deeplearning4j.nn.conf.layers.BatchNormalization");
+        ComputationGraph plain = new ComputationGraph(ComputationGraphConfiguration.fromJson(json));
+        plain.init(graph.params().dup(), true);
+        assertTrue(!plain.getConfiguration().toJson().contains("dev.shm.runtime.model.Transient"));
+        return plain;
+    }
+
+    /** {@link #copy} with DL4J's own code in every layer. */
+    static ComputationGraph copyWithoutHelpers(ComputationGraph graph) {
+        ComputationGraph[] copy = new ComputationGraph[1];
+        withHelpers(false, () -> copy[0] = copy(graph));
+        return copy[0];
+    }
+}
