@@ -6,7 +6,8 @@ import java.util.Map;
 public final class Bench {
     private static final Map<String, String> BENCHES = Map.of(
             "generate-data", "images per second of generate-data on 200 portraits, 1 thread against all cores",
-            "train", "training images/s per phase at 160 and 320, forward latency and peak memory per native build",
+            "train", "training images/s per phase at 320, batch 8, and peak memory: DL4J out of the box against shipped",
+            "profile", "where one end-to-end training step's time goes, per layer type, forward and backward",
             "infer", "ms per image at 320: ONNX Runtime batch 1 and 8 against DL4J, and the GEMM compute floor",
             "eval", "images/s of model-mode shm:eval on 200 eg1800 portraits, ONNX Runtime against DL4J");
 

@@ -1,6 +1,10 @@
 package dev.shm.bench;
 
+import dev.shm.runtime.model.Backend;
 import dev.shm.runtime.model.Networks;
+import dev.shm.runtime.model.TransientConvolution;
+import dev.shm.runtime.model.TransientDepthwiseConvolution;
+import java.lang.reflect.Modifier;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +24,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Where a training step's time goes: every vertex of the end-to-end graph run on its own (forward in training
- * mode, then backward with a random upstream gradient) on the activations of one real forward pass, best of
+ * mode, then backward with a random upstream gradient) on the activations of one real forward pass (a batch norm
+ * after a {@link TransientConvolution} on that convolution's output, as in a real step), best of
  * {@code repeats}, summed by layer type, for each native configuration ({@link Variants}). Options: {@code variants}
  * ("default,shipped"), {@code size} (320), {@code batch} (2), {@code repeats} (2), {@code inference} (forward only,
  * inference mode).
@@ -70,8 +75,9 @@ public final class ProfileBench {
             double backward = Double.MAX_VALUE;
             for (int r = 0; r < repeats; r++) {
                 for (int i = 0; i < inputs.length; i++) {
-                    String from = vertices[inputs[i].getVertexIndex()].getVertexName();
-                    vertex.setInput(i, activations.get(from).dup(), workspaces);
+                    GraphVertex from = vertices[inputs[i].getVertexIndex()];
+                    vertex.setInput(i, training && handsOver(from) ? from.doForward(true, workspaces)
+                            : activations.get(from.getVertexName()).dup(), workspaces);
                 }
                 if (vertex.hasLayer() && vertex.getLayer() instanceof IOutputLayer output) {
                     output.setLabels(labels.get(vertex.getVertexName()));
@@ -92,6 +98,8 @@ public final class ProfileBench {
                 long t3 = System.nanoTime();
                 backward = Math.min(backward, (t3 - t2) / 1e6);
             }
+            // arrays made outside workspaces hold native memory until the JVM collects them
+            System.gc();
             double[] sums = byType.computeIfAbsent(type(vertex), k -> new double[3]);
             sums[0] += forward;
             sums[1] += backward;
@@ -109,13 +117,32 @@ public final class ProfileBench {
                         100 * (e.getValue()[0] + e.getValue()[1]) / (forwardTotal + backwardTotal)));
     }
 
+    /**
+     * Whether the vertex is a convolution whose training output its batch norm reads from the one-output buffer:
+     * the batch norm then gets it as in a real step (and writes it again in its backward pass), not a copy.
+     */
+    private static boolean handsOver(GraphVertex vertex) {
+        return vertex.hasLayer() && !Boolean.getBoolean(Backend.HELPERS_DISABLED)
+                && (vertex.getLayer().conf().getLayer() instanceof TransientConvolution
+                        || vertex.getLayer().conf().getLayer() instanceof TransientDepthwiseConvolution);
+    }
+
+    /**
+     * The layer type and kernel size; shm's subclasses of DL4J's concrete layers, which only change the runtime,
+     * count as the DL4J layer they extend.
+     */
     static String type(GraphVertex vertex) {
         if (!vertex.hasLayer()) {
             return vertex.getClass().getSimpleName().replace("Vertex", "") + " vertex";
         }
         Layer layer = vertex.getLayer();
         var conf = layer.conf().getLayer();
-        String name = conf.getClass().getSimpleName();
+        Class<?> type = conf.getClass();
+        if (type.getName().startsWith("dev.shm.") && type.getSuperclass().getName().startsWith("org.deeplearning4j.")
+                && !Modifier.isAbstract(type.getSuperclass().getModifiers())) {
+            type = type.getSuperclass();
+        }
+        String name = type.getSimpleName();
         if (conf instanceof ConvolutionLayer convolution) {
             int[] kernel = convolution.getKernelSize();
             name += " " + kernel[0] + "x" + kernel[1];

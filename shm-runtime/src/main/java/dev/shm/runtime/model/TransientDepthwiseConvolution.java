@@ -31,15 +31,17 @@ public class TransientDepthwiseConvolution extends DepthwiseConvolution2D {
     }
 
     static final class Runtime extends DepthwiseConvolution2DLayer implements ConvolutionScratch.Producer {
+        /** Read when the layer is made, as DL4J reads the switch for its helpers (this layer has none). */
+        private final boolean helpers = !Boolean.getBoolean(Backend.HELPERS_DISABLED);
         private INDArray outputGradient;
 
         Runtime(NeuralNetConfiguration conf, DataType dataType) {
             super(conf, dataType);
         }
 
-        /** DL4J's depthwise layer runs the same libnd4j op with or without its helpers. */
+        /** With DL4J's helpers off, every layer is DL4J's own code. */
         private boolean handsOver() {
-            return TransientConvolution.isTransient(layerConf());
+            return helpers && TransientConvolution.isTransient(layerConf());
         }
 
         @Override
