@@ -3,6 +3,7 @@ package dev.shm.bench;
 import dev.shm.runtime.config.ConfigLoader;
 import dev.shm.runtime.config.ShmConfig;
 import dev.shm.runtime.data.DatasetGenerator;
+import dev.shm.runtime.data.SourceLayout;
 import dev.shm.runtime.data.DatasetLists;
 import dev.shm.runtime.eval.Engines;
 import dev.shm.runtime.eval.Evaluator;
@@ -39,7 +40,7 @@ public final class EvalBench {
         int dl4jImages = Integer.getInteger("dl4jImages", 10);
         Path work = Files.createTempDirectory("shm-bench-eval");
         try {
-            Path source = PairedSubset.link(eg1800, 200, work.resolve("source"));
+            Path source = SourceLayout.linkPairedSubset(eg1800, 200, work.resolve("source"));
             Map<String, String> overrides = new HashMap<>(Map.of("generate_data.path_mt_human", source.toString(),
                     "generate_data.proportion", "1:1:198", "generate_data.generate_debug", "false"));
             ShmConfig config = new ConfigLoader(work, work).load(null, overrides);

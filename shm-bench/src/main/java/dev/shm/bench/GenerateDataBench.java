@@ -3,6 +3,7 @@ package dev.shm.bench;
 import dev.shm.runtime.config.ConfigLoader;
 import dev.shm.runtime.config.ShmConfig;
 import dev.shm.runtime.data.DatasetGenerator;
+import dev.shm.runtime.data.SourceLayout;
 import dev.shm.runtime.data.SyntheticPortraits;
 import dev.shm.runtime.io.AtomicFiles;
 import dev.shm.runtime.progress.Progress;
@@ -50,7 +51,7 @@ public final class GenerateDataBench {
         Path eg1800 = shared == null ? null : Path.of(shared, "eg1800");
         Path source = work.resolve("source");
         if (eg1800 != null && Files.isDirectory(eg1800.resolve("images"))) {
-            return PairedSubset.link(eg1800, n, source);
+            return SourceLayout.linkPairedSubset(eg1800, n, source);
         }
         return SyntheticPortraits.ensure(source, new dev.shm.runtime.config.SyntheticConfig(n, 600, 800), 9527,
                 Progress.silent("bench"));

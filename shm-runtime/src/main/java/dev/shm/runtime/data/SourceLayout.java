@@ -48,6 +48,27 @@ public enum SourceLayout {
                 + "nor images/ + alpha/ (paired layout); point generate_data.path_mt_human at the folder that holds them");
     }
 
+    /**
+     * A paired-layout folder at {@code target} holding symbolic links to the first {@code n} pairs, by image name, of
+     * the paired dataset at {@code source}: a subset for a quick run that copies none of the data.
+     */
+    public static Path linkPairedSubset(Path source, int n, Path target) throws IOException {
+        Files.createDirectories(target.resolve(PAIRED.imageDir));
+        Files.createDirectories(target.resolve(PAIRED.matteDir));
+        List<Path> images;
+        try (Stream<Path> list = Files.list(source.resolve(PAIRED.imageDir))) {
+            images = list.sorted().limit(n).toList();
+        }
+        for (Path image : images) {
+            String matte = stem(image) + ".png";
+            Files.createSymbolicLink(target.resolve(PAIRED.imageDir).resolve(image.getFileName()),
+                    image.toAbsolutePath());
+            Files.createSymbolicLink(target.resolve(PAIRED.matteDir).resolve(matte),
+                    source.resolve(PAIRED.matteDir).resolve(matte).toAbsolutePath());
+        }
+        return target;
+    }
+
     /** Pairs every image with its matte; junk files, listed error files and unpaired files are reported, not read. */
     public Scan scan(Path root, Set<Path> errorFiles) {
         Path images = root.resolve(imageDir);

@@ -27,7 +27,7 @@ class Eg1800Test {
     void realPortraitsBecomeADatasetWithFaithfulCopiesAndThreeClassTrimaps() throws IOException {
         Path eg1800 = SharedData.eg1800();
         assumeTrue(eg1800 != null, "../shared/data/eg1800 is absent");
-        Path source = SharedData.pairedSubset(eg1800, 40, dir.resolve("source"));
+        Path source = SourceLayout.linkPairedSubset(eg1800, 40, dir.resolve("source"));
         ShmConfig config = new ConfigLoader(dir, Path.of("out")).load(null, Map.of(
                 "generate_data.path_mt_human", source.toString(), "generate_data.debug_pic_nums", "10"));
         DatasetGenerator.Result result = new DatasetGenerator(config.generateData(), config.seed(), dir.resolve("out"),

@@ -1,10 +1,7 @@
 package dev.shm.runtime.data;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Stream;
 
 /** The optional real data beside the project ({@code ../shared/data}); tests that use it skip when it is absent. */
 final class SharedData {
@@ -23,22 +20,5 @@ final class SharedData {
             }
         }
         return null;
-    }
-
-    /** A paired-layout folder holding links to the first {@code n} pairs of {@code source}, sorted by name. */
-    static Path pairedSubset(Path source, int n, Path target) throws IOException {
-        Files.createDirectories(target.resolve("images"));
-        Files.createDirectories(target.resolve("alpha"));
-        List<Path> images;
-        try (Stream<Path> list = Files.list(source.resolve("images"))) {
-            images = list.sorted().limit(n).toList();
-        }
-        for (Path image : images) {
-            String stem = image.getFileName().toString().replaceFirst("\\.[^.]+$", "");
-            Files.createSymbolicLink(target.resolve("images").resolve(image.getFileName()), image.toAbsolutePath());
-            Files.createSymbolicLink(target.resolve("alpha").resolve(stem + ".png"),
-                    source.resolve("alpha").resolve(stem + ".png").toAbsolutePath());
-        }
-        return target;
     }
 }
