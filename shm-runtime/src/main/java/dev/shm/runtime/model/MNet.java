@@ -33,7 +33,7 @@ public final class MNet {
         for (Object[] row : ENCODER) {
             String name = "m_" + row[0];
             String activated = TNet.convBatchNorm(graph, name + "_conv", TNet.conv(3, (int) row[1], (int) row[2], 1,
-                    false), last, name + "_bn", (int) row[2], Activation.RELU);
+                    false), last, name + "_bn", Activation.RELU);
             graph.addLayer(name + "_pool", new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
                     .kernelSize(3, 3).stride(2, 2).padding(1, 1).build(), activated);
             last = name + "_pool";
@@ -42,7 +42,7 @@ public final class MNet {
             String name = "m_" + row[0];
             int out = (int) row[2];
             String activated = TNet.convBatchNorm(graph, name + "_conv", TNet.conv(3, (int) row[1], out, 1, false),
-                    last, name + "_bn", out, Activation.RELU);
+                    last, name + "_bn", Activation.RELU);
             last = transposedConv(graph, name, out, activated);
         }
         graph.addLayer(RAW_ALPHA, TNet.conv(5, 16, 1, 1, false), last);

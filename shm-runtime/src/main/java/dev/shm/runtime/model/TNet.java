@@ -49,7 +49,7 @@ public final class TNet {
 
     /** Adds T-Net reading {@code input} (3 channels) and returns the name of its raw trimap logits (3 channels). */
     public static String add(GraphBuilder graph, String input) {
-        String last = convBatchNorm(graph, "t_head_conv", conv(3, 3, 32, 1, false), input, "t_head_bn", 32,
+        String last = convBatchNorm(graph, "t_head_conv", conv(3, 3, 32, 1, false), input, "t_head_bn",
                 Activation.RELU);
         Map<String, String> skips = new HashMap<>();
         for (Object[] stage : ENCODER) {
@@ -79,10 +79,10 @@ public final class TNet {
             graph.addLayer(name + "_up", new Upsampling2D.Builder(2).build(), last);
             graph.addLayer(name + "_bilinear", bilinear(in), name + "_up");
             String up = convBatchNorm(graph, name + "_conv", conv(3, in, out, 1, true), name + "_bilinear",
-                    name + "_conv_bn", out, Activation.RELU);
+                    name + "_conv_bn", Activation.RELU);
             graph.addVertex(name + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), up, skips.get((String) stage[3]));
             last = convBatchNorm(graph, name + "_fuse", conv(3, out, out, 1, true), name + "_add", name + "_fuse_bn",
-                    out, Activation.IDENTITY);
+                    Activation.IDENTITY);
         }
         graph.addLayer(LOGITS, conv(3, 16, 3, 1, true), last);
         return LOGITS;
@@ -93,13 +93,12 @@ public final class TNet {
             String input) {
         int hidden = in * expansion;
         String expanded = convBatchNorm(graph, name + "_expand", conv(1, in, hidden, 1, false), input,
-                name + "_expand_bn", hidden, Activation.RELU6);
+                name + "_expand_bn", Activation.RELU6);
         DepthwiseConvolution2D depthwise = new DepthwiseConvolution2D.Builder(3, 3).nIn(hidden).depthMultiplier(1)
                 .stride(stride, stride).padding(1, 1).hasBias(false).activation(Activation.IDENTITY).build();
-        String filtered = convBatchNorm(graph, name + "_dw", depthwise, expanded, name + "_dw_bn", hidden,
-                Activation.RELU6);
+        String filtered = convBatchNorm(graph, name + "_dw", depthwise, expanded, name + "_dw_bn", Activation.RELU6);
         String projected = convBatchNorm(graph, name + "_project", conv(1, hidden, out, 1, false), filtered,
-                name + "_project_bn", out, Activation.IDENTITY);
+                name + "_project_bn", Activation.IDENTITY);
         if (stride == 1 && in == out) {
             graph.addVertex(name + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), projected, input);
             return name + "_add";
@@ -120,20 +119,16 @@ public final class TNet {
      * the block's output.
      */
     static String convBatchNorm(GraphBuilder graph, String convName, ConvolutionLayer conv, String input, String bnName,
-            int channels, Activation activation) {
+            Activation activation) {
         graph.addLayer(convName, conv instanceof DepthwiseConvolution2D depthwise
                 ? TransientDepthwiseConvolution.of(depthwise) : TransientConvolution.of(conv), input);
-        return batchNorm(graph, bnName, channels, activation, convName);
-    }
-
-    private static String batchNorm(GraphBuilder graph, String name, int channels, Activation activation, String input) {
-        graph.addLayer(name, RecomputingBatchNorm.of(new BatchNormalization.Builder().nIn(channels).nOut(channels)
-                .eps(1e-5).decay(0.9).activation(Activation.IDENTITY).build()), input);
+        graph.addLayer(bnName, RecomputingBatchNorm.of(new BatchNormalization.Builder().nIn(conv.getNOut())
+                .nOut(conv.getNOut()).eps(1e-5).decay(0.9).activation(Activation.IDENTITY).build()), convName);
         if (activation == Activation.IDENTITY) {
-            return name;
+            return bnName;
         }
-        String activated = name.replaceFirst("_bn$", "") + "_" + activation.name().toLowerCase(java.util.Locale.ROOT);
-        graph.addLayer(activated, new InPlaceActivation(activation), name);
+        String activated = bnName.replaceFirst("_bn$", "") + "_" + activation.name().toLowerCase(java.util.Locale.ROOT);
+        graph.addLayer(activated, new InPlaceActivation(activation), bnName);
         return activated;
     }
 
