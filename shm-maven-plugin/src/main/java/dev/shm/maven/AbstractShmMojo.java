@@ -8,6 +8,7 @@ import dev.shm.runtime.progress.Progress;
 import dev.shm.runtime.progress.ProgressSink;
 import dev.shm.runtime.train.Trainer;
 import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,7 +95,12 @@ public abstract class AbstractShmMojo extends AbstractMojo {
         Path root = (trainUrl != null ? baseDir().resolve(trainUrl.toPath()) : outputPath())
                 .resolve(config.ckptVersion()).resolve(ConfigLoader.END_TO_END);
         Path best = root.resolve(Trainer.BEST);
-        return java.nio.file.Files.isRegularFile(best) ? best : root.resolve(Trainer.FINAL);
+        return Files.isRegularFile(best) ? best : root.resolve(Trainer.FINAL);
+    }
+
+    /** Where shm:export writes the model and shm:infer-ascend looks for it. */
+    protected Path exportDirectory() {
+        return outputPath().resolve("export");
     }
 
     /** The stamp file that records the inputs of this goal's last successful run. */

@@ -5,7 +5,6 @@ import dev.shm.runtime.export.ModelExport;
 import dev.shm.runtime.io.Stamps;
 import dev.shm.runtime.progress.Progress;
 import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -81,22 +80,17 @@ public class ExportMojo extends AbstractShmMojo {
     @Override
     protected void run(ShmConfig config, Progress progress) {
         Path model = config.export().ckptFile() != null ? config.export().ckptFile() : defaultModel(config, trainUrl);
-        Path output = outputPath().resolve("export");
+        ModelExport.Options options = new ModelExport.Options(model, exportDirectory(), config.export().fileName(),
+                config.export().fileFormat(), config.infer().size(), opset, cann, socVersion, parityTolerance,
+                config.infer().fileTestList(), atc == null ? null : atc.toPath());
         String fingerprint = Stamps.fingerprint(config.export() + " " + config.infer().size() + " " + opset + " " + cann
                 + " " + socVersion + " " + parityTolerance + " " + atc, model);
-        Path onnx = output.resolve(config.export().fileName() + ".onnx");
-        ModelExport.Result result;
-        if (!force && Stamps.upToDate(stamp(), fingerprint, onnx)) {
-            Path om = output.resolve(config.export().fileName() + ".om");
-            Path script = output.resolve(config.export().fileName() + "_atc.sh");
-            result = new ModelExport.Result(onnx, Files.isRegularFile(om) ? om : null,
-                    Files.isRegularFile(script) ? script : null, Double.NaN);
-            getLog().info("shm:export: " + onnx + " is up to date with " + model + ", skipping (set shm.force=true to "
-                    + "export again)");
+        ModelExport.Result result = ModelExport.Result.written(options);
+        if (!force && Stamps.upToDate(stamp(), fingerprint, result.onnx())) {
+            getLog().info("shm:export: " + result.onnx() + " is up to date with " + model + ", skipping (set "
+                    + "shm.force=true to export again)");
         } else {
-            result = new ModelExport(progress).run(new ModelExport.Options(model, output, config.export().fileName(),
-                    config.export().fileFormat(), config.infer().size(), opset, cann, socVersion, parityTolerance,
-                    config.infer().fileTestList(), atc == null ? null : atc.toPath()));
+            result = new ModelExport(progress).run(options);
             Stamps.record(stamp(), fingerprint);
         }
         if (attach) {

@@ -44,7 +44,7 @@ public class InferAscendMojo extends AbstractShmMojo {
     @Override
     protected void run(ShmConfig config, Progress progress) {
         Path model = onnx != null ? baseDir().resolve(onnx.toPath())
-                : outputPath().resolve("export").resolve(config.export().fileName() + ".onnx");
+                : exportDirectory().resolve(config.export().fileName() + ".onnx");
         Path offline = om != null ? baseDir().resolve(om.toPath())
                 : model.resolveSibling(model.getFileName().toString().replaceFirst("\\.onnx$", "") + ".om");
         List<String> command = executorCommand == null || executorCommand.isBlank() ? null

@@ -36,10 +36,26 @@ public final class ModelExport {
     /** What to export and how. {@code atc} is the ATC executable, or {@code null} to look it up on the PATH. */
     public record Options(Path checkpoint, Path outputDir, String fileName, String fileFormat, int size, int opset,
             int cannMajor, String socVersion, double parityTolerance, Path testList, Path atc) {
+        Path onnxFile() {
+            return outputDir.resolve(fileName + ".onnx");
+        }
+
+        Path omFile() {
+            return outputDir.resolve(fileName + ".om");
+        }
+
+        Path atcScript() {
+            return outputDir.resolve(fileName + "_atc.sh");
+        }
     }
 
     /** What was written: the ONNX file, the .om (or null), the ATC script (or null) and the parity measured. */
     public record Result(Path onnx, Path om, Path atcScript, double parityDifference) {
+        /** What an earlier run with these options wrote; its parity is not known here (NaN). */
+        public static Result written(Options options) {
+            return new Result(options.onnxFile(), Files.isRegularFile(options.omFile()) ? options.omFile() : null,
+                    Files.isRegularFile(options.atcScript()) ? options.atcScript() : null, Double.NaN);
+        }
     }
 
     public Result run(Options options) {
@@ -54,7 +70,7 @@ public final class ModelExport {
         Dl4jPredictor dl4j = Dl4jPredictor.load(options.checkpoint());
         byte[] model = OnnxExporter.export(dl4j.graph(), 1, options.size(), options.opset(), dl4j.normalisation());
         double difference;
-        try (OnnxRuntimePredictor onnx = OnnxRuntimePredictor.open(model, options.fileName() + ".onnx")) {
+        try (OnnxRuntimePredictor onnx = OnnxRuntimePredictor.open(model, options.onnxFile().getFileName().toString())) {
             difference = parity(dl4j, onnx, options);
         }
         progress.info(String.format(Locale.ROOT, "Parity: largest alpha difference between ONNX Runtime and DL4J %.3e "
@@ -69,7 +85,7 @@ public final class ModelExport {
             throw new ShmException("The ONNX model breaks ATC's constraints for CANN " + options.cannMajor() + ": "
                     + String.join("; ", violations));
         }
-        Path onnxFile = options.outputDir().resolve(options.fileName() + ".onnx");
+        Path onnxFile = options.onnxFile();
         AtomicFiles.write(onnxFile, model);
         progress.info("Wrote " + onnxFile + " (opset " + options.opset() + ", input " + OnnxExporter.INPUT + " 1x3x"
                 + options.size() + "x" + options.size() + ", outputs " + OnnxExporter.TRIMAP_OUTPUT + " and "
@@ -77,7 +93,7 @@ public final class ModelExport {
         List<String> command = atcCommand(options.atc() == null ? "atc" : options.atc().toString(), onnxFile, options);
         Path atc = options.atc() != null ? options.atc() : Executables.findOnPath("atc");
         if (atc == null) {
-            Path script = options.outputDir().resolve(options.fileName() + "_atc.sh");
+            Path script = options.atcScript();
             AtomicFiles.writeString(script, "#!/bin/sh\n# Converts the exported ONNX model to an Ascend offline model; run "
                     + "where CANN's atc is installed.\nset -e\ncd \"$(dirname \"$0\")\"\n" + shell(atcCommand("atc",
                             onnxFile.getFileName(), options)) + "\n");
@@ -107,7 +123,7 @@ public final class ModelExport {
                 process.destroyForcibly();
                 throw new ShmException("ATC did not finish within 30 minutes: " + shell(command));
             }
-            Path om = options.outputDir().resolve(options.fileName() + ".om");
+            Path om = options.omFile();
             if (process.exitValue() != 0 || !Files.isRegularFile(om)) {
                 throw new ShmException("ATC failed (exit " + process.exitValue() + ", " + om + (Files.isRegularFile(om)
                         ? " written" : " not written") + "): " + shell(command) + "\n" + output.strip());
