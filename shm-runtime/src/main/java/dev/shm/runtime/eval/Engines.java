@@ -3,14 +3,11 @@ package dev.shm.runtime.eval;
 import dev.shm.runtime.ShmException;
 import dev.shm.runtime.data.DatasetLists;
 import dev.shm.runtime.export.OnnxExporter;
-import dev.shm.runtime.image.Codecs;
-import dev.shm.runtime.image.Raster;
-import dev.shm.runtime.image.Resize;
-import dev.shm.runtime.model.Inputs;
 import dev.shm.runtime.progress.Progress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -79,24 +76,14 @@ public final class Engines {
     /** The largest alpha difference of two engines on the first test images. */
     static double parity(MattePredictor a, MattePredictor b, int size, Path testList) {
         List<DatasetLists.Entry> entries = DatasetLists.read(testList);
-        double worst = 0;
+        List<float[]> inputs = new ArrayList<>();
         for (DatasetLists.Entry entry : entries.subList(0, Math.min(PARITY_IMAGES, entries.size()))) {
-            Raster image;
-            try {
-                image = Codecs.decodeRgb(Files.readAllBytes(entry.image()));
-            } catch (IOException e) {
-                throw new ShmException("Cannot read " + entry.image() + ": " + e.getMessage(), e);
-            }
-            if (image == null) {
+            float[] input = Parity.input(entry.image(), size, a.normalisation());
+            if (input == null) {
                 throw new ShmException("Cannot decode the test image " + entry.image());
             }
-            float[] input = Inputs.normalise(Resize.to(image, size, size, Resize.Interpolation.CUBIC), a.normalisation());
-            float[] x = a.predict(new float[][] {input}, size)[0];
-            float[] y = b.predict(new float[][] {input}, size)[0];
-            for (int i = 0; i < x.length; i++) {
-                worst = Math.max(worst, Math.abs(x[i] - y[i]));
-            }
+            inputs.add(input);
         }
-        return worst;
+        return Parity.largestAlphaDifference(a, b, inputs, size);
     }
 }

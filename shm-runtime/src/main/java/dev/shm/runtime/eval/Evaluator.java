@@ -80,7 +80,7 @@ public final class Evaluator {
                         + entry.image() + " is " + image.size() + "; regenerate the dataset");
             }
             long start = System.nanoTime();
-            float[] input = Inputs.normalise(Resize.to(image, size, size, Interpolation.CUBIC), predictor.normalisation());
+            float[] input = Inputs.networkInput(image, size, predictor.normalisation());
             float[] output = predictor.predict(new float[][] {input}, size)[0];
             for (float v : output) {
                 if (!Float.isFinite(v)) {

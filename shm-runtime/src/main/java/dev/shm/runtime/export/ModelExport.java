@@ -4,12 +4,9 @@ import dev.shm.runtime.ShmException;
 import dev.shm.runtime.data.DatasetLists;
 import dev.shm.runtime.eval.Dl4jPredictor;
 import dev.shm.runtime.eval.OnnxRuntimePredictor;
-import dev.shm.runtime.image.Codecs;
-import dev.shm.runtime.image.Raster;
-import dev.shm.runtime.image.Resize;
+import dev.shm.runtime.eval.Parity;
 import dev.shm.runtime.io.AtomicFiles;
 import dev.shm.runtime.io.Executables;
-import dev.shm.runtime.model.Inputs;
 import dev.shm.runtime.progress.Progress;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -147,14 +144,9 @@ public final class ModelExport {
                 if (inputs.size() == 3) {
                     break;
                 }
-                try {
-                    Raster image = Codecs.decodeRgb(Files.readAllBytes(entry.image()));
-                    if (image != null) {
-                        inputs.add(Inputs.normalise(Resize.to(image, size, size, Resize.Interpolation.CUBIC),
-                                dl4j.normalisation()));
-                    }
-                } catch (IOException e) {
-                    throw new ShmException("Cannot read " + entry.image() + ": " + e.getMessage(), e);
+                float[] input = Parity.input(entry.image(), size, dl4j.normalisation());
+                if (input != null) {
+                    inputs.add(input);
                 }
             }
         }
@@ -166,15 +158,7 @@ public final class ModelExport {
             }
             inputs.add(noise);
         }
-        double worst = 0;
-        for (float[] input : inputs) {
-            float[] a = dl4j.predict(new float[][] {input}, size)[0];
-            float[] b = onnx.predict(new float[][] {input}, size)[0];
-            for (int i = 0; i < a.length; i++) {
-                worst = Math.max(worst, Math.abs(a[i] - b[i]));
-            }
-        }
-        return worst;
+        return Parity.largestAlphaDifference(dl4j, onnx, inputs, size);
     }
 
     static String shell(List<String> command) {

@@ -111,7 +111,7 @@ public final class AscendInference {
             if (image == null) {
                 throw new ShmException("Cannot decode the test image " + entry.image());
             }
-            float[] input = Inputs.normalise(Resize.to(image, options.size(), options.size(), Interpolation.CUBIC), stats);
+            float[] input = Inputs.networkInput(image, options.size(), stats);
             AtomicFiles.write(bin, floats(input));
             copy(entry.image(), options.workDir().resolve(IMAGES).resolve(name));
             copy(entry.matte(), options.workDir().resolve(LABELS).resolve(stem + "_" + entry.matte().getFileName()));
