@@ -87,7 +87,6 @@ public final class ModelExport {
         progress.info("Wrote " + onnxFile + " (opset " + options.opset() + ", input " + OnnxExporter.INPUT + " 1x3x"
                 + options.size() + "x" + options.size() + ", outputs " + OnnxExporter.TRIMAP_OUTPUT + " and "
                 + OnnxExporter.ALPHA_OUTPUT + ")");
-        List<String> command = atcCommand(options.atc() == null ? "atc" : options.atc().toString(), onnxFile, options);
         Path atc = options.atc() != null ? options.atc() : Executables.findOnPath("atc");
         if (atc == null) {
             Path script = options.atcScript();
@@ -98,16 +97,15 @@ public final class ModelExport {
             progress.info("ATC (atc) was not found on the PATH: no .om written; " + script + " holds the command");
             return new Result(onnxFile, null, script, difference);
         }
-        command.set(0, atc.toString());
-        Path om = runAtc(command, options);
+        Path om = runAtc(atcCommand(atc.toString(), onnxFile, options), options);
         return new Result(onnxFile, om, null, difference);
     }
 
     static List<String> atcCommand(String atc, Path onnx, Options options) {
         String output = onnx.toString().replaceFirst("\\.onnx$", "");
-        return new ArrayList<>(List.of(atc, "--model=" + onnx, "--framework=5", "--output=" + output,
+        return List.of(atc, "--model=" + onnx, "--framework=5", "--output=" + output,
                 "--soc_version=" + options.socVersion(),
-                "--input_shape=" + OnnxExporter.INPUT + ":1,3," + options.size() + "," + options.size()));
+                "--input_shape=" + OnnxExporter.INPUT + ":1,3," + options.size() + "," + options.size());
     }
 
     private Path runAtc(List<String> command, Options options) {

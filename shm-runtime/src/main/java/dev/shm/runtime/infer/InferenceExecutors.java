@@ -147,6 +147,7 @@ public final class InferenceExecutors {
             }
             Path pending = workDir.resolve("pending_inputs");
             Path raw = workDir.resolve("executor_output");
+            Path log = workDir.resolve(kind.name().toLowerCase(Locale.ROOT) + ".log");
             AtomicFiles.deleteRecursively(pending);
             AtomicFiles.deleteRecursively(raw);
             try {
@@ -160,8 +161,7 @@ public final class InferenceExecutors {
                 full.addAll(List.of("--model", om.toString(), "--input", pending.toString(), "--output", raw.toString(),
                         "--outfmt", "BIN"));
                 long start = System.nanoTime();
-                Process process = new ProcessBuilder(full).redirectErrorStream(true)
-                        .redirectOutput(workDir.resolve(kind.name().toLowerCase(Locale.ROOT) + ".log").toFile()).start();
+                Process process = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile()).start();
                 if (!process.waitFor(6, TimeUnit.HOURS)) {
                     process.destroyForcibly();
                     throw new ShmException(name() + " did not finish");
@@ -171,8 +171,7 @@ public final class InferenceExecutors {
                 for (String stem : stems) {
                     if (!Files.isRegularFile(outputs.resolve(stem + "_0.bin")) || !Files.isRegularFile(outputs.resolve(stem + "_1.bin"))) {
                         throw new ShmException(name() + " (exit " + process.exitValue() + ") wrote no outputs for " + stem
-                                + "; see " + workDir.resolve(kind.name().toLowerCase(Locale.ROOT) + ".log")
-                                + ". Run again to resume with the images it did finish");
+                                + "; see " + log + ". Run again to resume with the images it did finish");
                     }
                 }
                 return millis;
