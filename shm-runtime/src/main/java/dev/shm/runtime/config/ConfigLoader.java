@@ -126,7 +126,7 @@ public final class ConfigLoader {
                 synthetic);
     }
 
-    private static PhaseConfig phase(ConfigSection section, String name, double lr, int epochs, int threads, int rank,
+    private PhaseConfig phase(ConfigSection section, String name, double lr, int epochs, int threads, int rank,
             int groupSize) {
         int phaseRank = section.integer("rank", rank, 0);
         int phaseGroupSize = section.integer("group_size", groupSize, 1);
@@ -147,9 +147,34 @@ public final class ConfigLoader {
             throw section.error("train_phase", "expected '" + name + "', the phase this section configures, got '"
                     + trainPhase + "'");
         }
+        SampleConfig samples = samples(section);
+        ScheduleConfig schedule = schedule(section);
+        Path initWeight = section.path("init_weight", baseDir, null);
         section.rejectUnknownKeys();
         return new PhaseConfig(name, phaseRank, phaseGroupSize, finetuning, nThreads, trainBatch, patchSize, phaseLr,
-                nEpochs, saveEpoch, keep, trainPhase);
+                nEpochs, saveEpoch, keep, trainPhase, samples, schedule, initWeight);
+    }
+
+    private static SampleConfig samples(ConfigSection section) {
+        SampleConfig.Crop crop = section.choice("crop", SampleConfig.Crop.WHOLE, SampleConfig.Crop.class);
+        SampleConfig recipe = SampleConfig.recipe();
+        boolean whole = crop == SampleConfig.Crop.WHOLE;
+        double minScale = section.numberIn("min_scale", whole ? 0.85 : recipe.minScale(), 0.1, 10);
+        double maxScale = section.numberIn("max_scale", whole ? 1.15 : recipe.maxScale(), 0.1, 10);
+        if (maxScale < minScale) {
+            throw section.error("max_scale", "expected at least min_scale (" + minScale + "), got " + maxScale);
+        }
+        double jitter = section.numberIn("jitter", whole ? 0.2 : recipe.jitter(), 0, 0.9);
+        double rotate = section.numberIn("rotate", recipe.rotate(), 0, 45);
+        return new SampleConfig(crop, minScale, maxScale, jitter, rotate);
+    }
+
+    private static ScheduleConfig schedule(ConfigSection section) {
+        ScheduleConfig.Kind kind = section.choice("lr_schedule", ScheduleConfig.Kind.CONSTANT, ScheduleConfig.Kind.class);
+        int warmup = section.integer("warmup_epochs", 0, 0);
+        int stepEpochs = section.integer("lr_step_epochs", 30, 1);
+        double gamma = section.numberIn("lr_gamma", 0.1, 1e-6, 1);
+        return new ScheduleConfig(kind, warmup, stepEpochs, gamma);
     }
 
     private TestConfig test(ConfigSection section, Path datasets) {

@@ -79,17 +79,45 @@ final class ConfigSection {
     }
 
     double positiveNumber(String key, double defaultValue) {
-        double value = value(key, defaultValue, text -> {
+        double value = number(key, defaultValue);
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw error(key, "expected a positive finite number, got " + value);
+        }
+        return value;
+    }
+
+    double numberIn(String key, double defaultValue, double min, double max) {
+        double value = number(key, defaultValue);
+        if (!(value >= min && value <= max)) {
+            throw error(key, "expected a number from " + min + " to " + max + ", got " + value);
+        }
+        return value;
+    }
+
+    private double number(String key, double defaultValue) {
+        return value(key, defaultValue, text -> {
             try {
                 return Double.parseDouble(text.trim());
             } catch (NumberFormatException e) {
                 throw error(key, "expected a number, got '" + text + "'");
             }
         });
-        if (!(value > 0) || Double.isInfinite(value)) {
-            throw error(key, "expected a positive finite number, got " + value);
-        }
-        return value;
+    }
+
+    /** One of an enum's constants, written in lower case in the file ({@code cosine}, {@code whole}). */
+    <E extends Enum<E>> E choice(String key, E defaultValue, Class<E> type) {
+        return value(key, defaultValue, text -> {
+            for (E constant : type.getEnumConstants()) {
+                if (constant.name().equalsIgnoreCase(text.trim())) {
+                    return constant;
+                }
+            }
+            List<String> names = new ArrayList<>();
+            for (E constant : type.getEnumConstants()) {
+                names.add("'" + constant.name().toLowerCase(Locale.ROOT) + "'");
+            }
+            throw error(key, "expected one of " + String.join(", ", names) + ", got '" + text + "'");
+        });
     }
 
     boolean bool(String key, boolean defaultValue) {

@@ -1,10 +1,12 @@
 package dev.shm.runtime.image;
 
+import org.opencv.core.Core;
 import org.opencv.core.Mat;
+import org.opencv.core.Point;
 import org.opencv.core.Size;
 import org.opencv.imgproc.Imgproc;
 
-/** Resizing, cropping and mirroring of rasters. */
+/** Resizing, cropping, rotating and mirroring of rasters. */
 public final class Resize {
     /** How new pixels are computed: nearest for label maps, linear or cubic for images and mattes. */
     public enum Interpolation {
@@ -69,6 +71,44 @@ public final class Resize {
                     width * channels);
         }
         return new Raster(width, height, channels, out);
+    }
+
+    /**
+     * The {@code width} x {@code height} window whose top-left corner is at ({@code x}, {@code y}); parts of it outside
+     * the raster repeat the nearest edge pixel, so a window larger than the raster zooms out without a frame.
+     */
+    public static Raster window(Raster raster, int x, int y, int width, int height) {
+        int channels = raster.channels();
+        byte[] out = new byte[width * height * channels];
+        for (int row = 0; row < height; row++) {
+            int sourceRow = Math.min(raster.height() - 1, Math.max(0, y + row)) * raster.width();
+            for (int column = 0; column < width; column++) {
+                int sourceColumn = Math.min(raster.width() - 1, Math.max(0, x + column));
+                System.arraycopy(raster.data(), (sourceRow + sourceColumn) * channels, out, (row * width + column) * channels,
+                        channels);
+            }
+        }
+        return new Raster(width, height, channels, out);
+    }
+
+    /** Turns the raster by {@code degrees} (counter-clockwise) about its centre, repeating edge pixels into the corners. */
+    public static Raster rotate(Raster raster, double degrees, Interpolation interpolation) {
+        if (degrees == 0) {
+            return raster;
+        }
+        Mat source = Codecs.toMat(raster);
+        Mat result = new Mat();
+        Mat rotation = Imgproc.getRotationMatrix2D(new Point((raster.width() - 1) / 2.0,
+                (raster.height() - 1) / 2.0), degrees, 1);
+        try {
+            Imgproc.warpAffine(source, result, rotation, new Size(raster.width(), raster.height()), interpolation.flag,
+                    Core.BORDER_REPLICATE);
+            return Codecs.toRaster(result);
+        } finally {
+            source.release();
+            result.release();
+            rotation.release();
+        }
     }
 
     public static Raster mirror(Raster raster) {

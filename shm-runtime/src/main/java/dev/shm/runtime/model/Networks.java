@@ -13,6 +13,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.schedule.ISchedule;
 
 /**
  * The three graphs of SHM training (SHM-SPEC §2), all sharing T-Net's and M-Net's layer names so weights move
@@ -47,6 +48,15 @@ public final class Networks {
 
     /** Builds and initialises a graph for inputs of {@code size} x {@code size} (the loss is a per-pixel mean at that size). */
     public static ComputationGraph build(Kind kind, int size, long seed, double learningRate) {
+        return build(kind, size, seed, new Adam(learningRate, 0.9, 0.999, 1e-8));
+    }
+
+    /** As {@link #build(Kind, int, long, double)}, with a learning rate that changes with the step. */
+    public static ComputationGraph build(Kind kind, int size, long seed, ISchedule learningRate) {
+        return build(kind, size, seed, new Adam(learningRate)); // Adam's defaults are the betas 0.9/0.999 and 1e-8
+    }
+
+    private static ComputationGraph build(Kind kind, int size, long seed, Adam updater) {
         Backend.init();
         if (size <= 0 || size % 16 != 0) {
             throw new IllegalArgumentException("the input size must be a positive multiple of 16, got " + size);
@@ -54,7 +64,7 @@ public final class Networks {
         long pixels = (long) size * size;
         GraphBuilder graph = new NeuralNetConfiguration.Builder()
                 .seed(seed)
-                .updater(new Adam(learningRate, 0.9, 0.999, 1e-8))
+                .updater(updater)
                 .l2(WEIGHT_DECAY)
                 .weightInit(WeightInit.RELU)
                 .convolutionMode(ConvolutionMode.Truncate)

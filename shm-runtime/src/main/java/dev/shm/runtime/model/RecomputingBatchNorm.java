@@ -43,6 +43,9 @@ public class RecomputingBatchNorm extends BatchNormalization {
         public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
             assertInputSet(false);
             producer = training ? ConvolutionScratch.producerOf(input, layerId()) : null;
+            if (training) {
+                BatchNormStatistics.observe(layerConf().getLayerName(), input);
+            }
             return super.activate(training, workspaceMgr);
         }
 

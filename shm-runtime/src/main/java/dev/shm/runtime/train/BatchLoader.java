@@ -1,6 +1,7 @@
 package dev.shm.runtime.train;
 
 import dev.shm.runtime.ShmException;
+import dev.shm.runtime.config.SampleConfig;
 import dev.shm.runtime.data.Augmentation;
 import dev.shm.runtime.data.DatasetLists;
 import dev.shm.runtime.data.MattingSample;
@@ -33,6 +34,7 @@ final class BatchLoader implements AutoCloseable {
     private final List<DatasetLists.Entry> entries;
     private final int batchSize;
     private final int patch;
+    private final SampleConfig samples;
     private final long seed;
     private final int ksize;
     private final MeanStd stats;
@@ -40,11 +42,12 @@ final class BatchLoader implements AutoCloseable {
     private final int threads;
     private final ExecutorService pool;
 
-    BatchLoader(List<DatasetLists.Entry> entries, int batchSize, int patch, long seed, int ksize, MeanStd stats,
+    BatchLoader(List<DatasetLists.Entry> entries, int batchSize, int patch, SampleConfig samples, long seed, int ksize, MeanStd stats,
             Networks.Kind kind, int threads) {
         this.entries = List.copyOf(entries);
         this.batchSize = batchSize;
         this.patch = patch;
+        this.samples = samples;
         this.seed = seed;
         this.ksize = ksize;
         this.stats = stats;
@@ -115,7 +118,7 @@ final class BatchLoader implements AutoCloseable {
         List<float[]> mattes = new ArrayList<>();
         for (int index : members) {
             SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + index);
-            MattingSample sample = Augmentation.apply(MattingSample.load(entries.get(index), ksize), patch, random);
+            MattingSample sample = Augmentation.apply(MattingSample.load(entries.get(index), ksize), patch, samples, random);
             float[] image = Inputs.normalise(sample.image(), stats);
             images.add(image);
             trimaps.add(Inputs.oneHot(sample.trimap()));

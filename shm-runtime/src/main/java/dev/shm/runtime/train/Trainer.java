@@ -5,6 +5,7 @@ import dev.shm.runtime.ShmException;
 import dev.shm.runtime.Version;
 import dev.shm.runtime.config.ConfigLoader;
 import dev.shm.runtime.config.PhaseConfig;
+import dev.shm.runtime.config.ScheduleConfig;
 import dev.shm.runtime.config.ShmConfig;
 import dev.shm.runtime.data.Augmentation;
 import dev.shm.runtime.data.DatasetFolders;
@@ -13,9 +14,12 @@ import dev.shm.runtime.data.MattingSample;
 import dev.shm.runtime.data.MeanStd;
 import dev.shm.runtime.data.Split;
 import dev.shm.runtime.image.Matte;
+import dev.shm.runtime.io.Stamps;
 import dev.shm.runtime.metrics.MattingMetrics;
+import dev.shm.runtime.model.BatchNormStatistics;
 import dev.shm.runtime.model.ConvolutionScratch;
 import dev.shm.runtime.model.Inputs;
+import dev.shm.runtime.model.LearningRateSchedule;
 import dev.shm.runtime.model.Networks;
 import dev.shm.runtime.progress.Progress;
 import java.io.IOException;
@@ -56,6 +60,9 @@ public final class Trainer {
     private static final Pattern LATEST = Pattern.compile(Pattern.quote(LATEST_PREFIX) + "(\\d+)"
             + Pattern.quote(Checkpoints.EXTENSION));
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** How many training images measure the batch-norm statistics a checkpoint keeps. */
+    static final int STATISTICS_IMAGES = 64;
 
     private final Progress progress;
 
@@ -171,10 +178,23 @@ public final class Trainer {
             for (Path weights : initialWeights) {
                 initialHash.append(Checkpoints.readState(weights).phaseHash()).append(' ');
             }
+            if (config.initWeight() != null) {
+                initialHash.append(Stamps.fingerprint("init_weight", config.initWeight()));
+            }
             this.hash = sha256(String.join("\n", Version.get(), Long.toString(request.config().seed()), kind.name(),
                     Integer.toString(config.trainBatch()), Integer.toString(config.patchSize()), Double.toString(config.lr()),
                     Boolean.toString(config.finetuning()), dataHash, initialHash.toString(),
-                    Integer.toString(request.config().generateData().ksize())));
+                    Integer.toString(request.config().generateData().ksize()), config.samples().toString(),
+                    scheduleIdentity()));
+        }
+
+        /** The schedule as it shapes the run: a cosine depends on the number of epochs, the others do not. */
+        private String scheduleIdentity() {
+            ScheduleConfig schedule = config.schedule();
+            if (schedule.equals(ScheduleConfig.constant())) {
+                return "";
+            }
+            return schedule + (schedule.kind() == ScheduleConfig.Kind.COSINE ? " epochs " + config.nEpochs() : "");
         }
 
         /**
@@ -224,7 +244,11 @@ public final class Trainer {
                 progress.info(phase + ": resuming from " + resume + " at epoch " + startEpoch);
             } else {
                 clearPhaseDirectory();
-                graph = Networks.build(kind, config.patchSize(), request.config().seed(), config.lr());
+                graph = newGraph();
+                if (config.initWeight() != null) {
+                    InitialWeights.Report report = InitialWeights.load(config.initWeight(), graph);
+                    progress.info(phase + ": init_weight " + config.initWeight() + ": " + report.describe());
+                }
                 for (Path weights : initialWeights) {
                     int layers = Networks.copyMatchingParameters(Checkpoints.read(weights, false).graph(), graph);
                     progress.info(phase + ": starting from " + weights + " (" + layers + " layers)");
@@ -237,10 +261,11 @@ public final class Trainer {
             MemoryCheck.ensureBatchFits(graph, config, phase);
             PhaseLog log = new PhaseLog(dir, root, phase, startEpoch == 1);
             List<MattingSample> evalSamples = producesAlpha() ? loadEval() : List.of();
+            List<INDArray[]> statisticsBatches = statisticsBatches();
             double lastLoss = Double.NaN;
             long images = 0;
             long started = System.nanoTime();
-            try (BatchLoader loader = new BatchLoader(train, config.trainBatch(), config.patchSize(),
+            try (BatchLoader loader = new BatchLoader(train, config.trainBatch(), config.patchSize(), config.samples(),
                     request.config().seed(), request.config().generateData().ksize(), stats, kind, config.nThreads())) {
                 int steps = loader.stepsPerEpoch();
                 Progress.Task task = progress.task(phase + " steps", (long) steps * (config.nEpochs() - startEpoch + 1));
@@ -270,6 +295,8 @@ public final class Trainer {
                         task.advance(1, String.format(Locale.ROOT, "epoch %d/%d, loss %.5f", epoch, config.nEpochs(), loss));
                     }
                     lastLoss = lossSum / stepInEpoch;
+                    BatchNormStatistics.recompute(graph, statisticsBatches);
+                    Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
                     double sad = Double.NaN;
                     if (!evalSamples.isEmpty()) {
                         sad = evalSad(graph, evalSamples);
@@ -306,6 +333,16 @@ public final class Trainer {
             Path best = dir.resolve(BEST);
             return new PhaseResult(phase, false, finalCheckpoint, Files.isRegularFile(best) ? best : null,
                     config.nEpochs(), lastLoss, bestSad, rate);
+        }
+
+        private ComputationGraph newGraph() {
+            long seed = request.config().seed();
+            if (config.schedule().equals(ScheduleConfig.constant())) {
+                return Networks.build(kind, config.patchSize(), seed, config.lr());
+            }
+            int steps = (train.size() + config.trainBatch() - 1) / config.trainBatch();
+            return Networks.build(kind, config.patchSize(), seed,
+                    LearningRateSchedule.of(config.lr(), config.schedule(), steps, config.nEpochs()));
         }
 
         private boolean producesAlpha() {
@@ -390,6 +427,37 @@ public final class Trainer {
             }
         }
 
+        /**
+         * The inputs whose batch-norm statistics a checkpoint keeps: the first {@link #STATISTICS_IMAGES} training
+         * images, whole and resized to the patch as inference shows a photo, in batches of {@code train_batch}.
+         */
+        private List<INDArray[]> statisticsBatches() {
+            List<MattingSample> samples = new ArrayList<>();
+            for (DatasetLists.Entry entry : train.subList(0, Math.min(train.size(), STATISTICS_IMAGES))) {
+                samples.add(Augmentation.resize(MattingSample.load(entry, request.config().generateData().ksize()),
+                        config.patchSize()));
+            }
+            List<INDArray[]> batches = new ArrayList<>();
+            for (int from = 0; from < samples.size(); from += config.trainBatch()) {
+                batches.add(networkInputs(samples.subList(from, Math.min(samples.size(), from + config.trainBatch()))));
+            }
+            return batches;
+        }
+
+        /** A batch of whole samples as this phase's graph takes them: the image, and for M-Net the true trimap. */
+        private INDArray[] networkInputs(List<MattingSample> samples) {
+            int size = config.patchSize();
+            List<float[]> images = new ArrayList<>();
+            List<float[]> priors = new ArrayList<>();
+            for (MattingSample sample : samples) {
+                images.add(Inputs.normalise(sample.image(), stats));
+                priors.add(Inputs.oneHot(sample.trimap()));
+            }
+            INDArray image = Inputs.batch(images, 3, size, size);
+            return kind == Networks.Kind.M_NET ? new INDArray[] {image, Inputs.batch(priors, 3, size, size)}
+                    : new INDArray[] {image};
+        }
+
         private List<MattingSample> loadEval() {
             List<MattingSample> samples = new ArrayList<>();
             for (DatasetLists.Entry entry : eval) {
@@ -404,20 +472,10 @@ public final class Trainer {
 
         /** Mean SAD over the eval split at the patch size, as the seed measures it during training. */
         private double evalSad(ComputationGraph graph, List<MattingSample> samples) {
-            int size = config.patchSize();
             double total = 0;
             for (int from = 0; from < samples.size(); from += config.trainBatch()) {
                 List<MattingSample> chunk = samples.subList(from, Math.min(samples.size(), from + config.trainBatch()));
-                List<float[]> images = new ArrayList<>();
-                List<float[]> priors = new ArrayList<>();
-                for (MattingSample s : chunk) {
-                    images.add(Inputs.normalise(s.image(), stats));
-                    priors.add(Inputs.oneHot(s.trimap()));
-                }
-                INDArray image = Inputs.batch(images, 3, size, size);
-                INDArray[] inputs = kind == Networks.Kind.M_NET
-                        ? new INDArray[] {image, Inputs.batch(priors, 3, size, size)} : new INDArray[] {image};
-                Map<String, INDArray> activations = graph.feedForward(inputs, false);
+                Map<String, INDArray> activations = graph.feedForward(networkInputs(chunk), false);
                 INDArray alpha = activations.get(Networks.ALPHA).dup();
                 for (int i = 0; i < chunk.size(); i++) {
                     float[] predicted = Matte.clampToUnit(alpha.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i)).dup().data()

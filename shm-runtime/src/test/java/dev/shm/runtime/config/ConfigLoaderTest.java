@@ -157,6 +157,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void trainingSamplesAndScheduleHaveDefaultsAndAreValidated() throws IOException {
+        PhaseConfig defaults = load("seed: 1\n").preTrainTNet();
+        assertEquals(new SampleConfig(SampleConfig.Crop.WHOLE, 0.85, 1.15, 0.2, 0), defaults.samples());
+        assertEquals(ScheduleConfig.constant().kind(), defaults.schedule().kind());
+        assertEquals(0, defaults.schedule().warmupEpochs());
+        assertNull(defaults.initWeight());
+
+        PhaseConfig recipe = load("end_to_end:\n  crop: native\n  lr_schedule: cosine\n  warmup_epochs: 2\n"
+                + "  init_weight: models/start.ckpt\n").endToEnd();
+        assertEquals(SampleConfig.recipe(), recipe.samples(), "native defaults to the recipe's 0.75..1.25, no jitter");
+        assertEquals(new ScheduleConfig(ScheduleConfig.Kind.COSINE, 2, 30, 0.1), recipe.schedule());
+        assertEquals(base.resolve("models/start.ckpt"), recipe.initWeight());
+
+        assertTrue(error("pre_train_t_net:\n  crop: middle\n").contains(
+                "line 2: pre_train_t_net.crop: expected one of 'whole', 'native', got 'middle'"));
+        assertTrue(error("end_to_end:\n  lr_schedule: linear\n").contains(
+                "end_to_end.lr_schedule: expected one of 'constant', 'cosine', 'step', got 'linear'"));
+        assertTrue(error("end_to_end:\n  min_scale: 1.2\n  max_scale: 1.1\n").contains(
+                "line 3: end_to_end.max_scale: expected at least min_scale (1.2), got 1.1"));
+        assertTrue(error("end_to_end:\n  jitter: 2\n").contains("end_to_end.jitter: expected a number from 0.0 to 0.9, got 2.0"));
+    }
+
+    @Test
     void trainPhaseMustMatchItsSection() {
         assertTrue(error("end_to_end:\n  train_phase: pre_train_t_net\n").contains("expected 'end_to_end'"));
     }

@@ -1,0 +1,58 @@
+package dev.shm.runtime.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.shm.runtime.ShmException;
+import dev.shm.runtime.model.MNet;
+import dev.shm.runtime.model.Networks;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InitialWeightsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void loadsTheLayersTheFileHasAndListsTheRest() {
+        ComputationGraph mNet = Networks.build(Networks.Kind.M_NET, 32, 3, 1e-4);
+        Path file = dir.resolve("m.ckpt");
+        Checkpoints.write(file, mNet, new CheckpointState("pre_train_m_net", "M_NET", 1, 1, "h", Double.NaN, 0, 32,
+                new double[] {0.5, 0.5, 0.5}, new double[] {0.25, 0.25, 0.25}, "test"));
+        ComputationGraph whole = Networks.build(Networks.Kind.END_TO_END, 32, 4, 1e-4);
+
+        InitialWeights.Report report = InitialWeights.load(file, whole);
+
+        assertTrue(report.loaded().contains(MNet.RAW_ALPHA) && report.loaded().stream().allMatch(n -> n.startsWith("m_")),
+                report.loaded().toString());
+        assertTrue(report.random().contains("t_out") && report.random().stream().allMatch(n -> n.startsWith("t_")),
+                report.random().toString());
+        assertEquals(mNet.getLayer(MNet.RAW_ALPHA).getParam("W"), whole.getLayer(MNet.RAW_ALPHA).getParam("W"));
+        assertTrue(report.describe().startsWith(report.loaded().size() + " layers loaded, "));
+    }
+
+    @Test
+    void aLayerOfAnotherShapeOrAFileOfAnotherKindIsRefused() throws Exception {
+        ComputationGraph other = new ComputationGraph(new NeuralNetConfiguration.Builder().graphBuilder()
+                .addInputs("in").setInputTypes(InputType.convolutional(32, 32, 3))
+                .addLayer(MNet.RAW_ALPHA, new ConvolutionLayer.Builder(3, 3).nOut(2).build(), "in")
+                .setOutputs(MNet.RAW_ALPHA).build());
+        other.init();
+        ComputationGraph mNet = Networks.build(Networks.Kind.M_NET, 32, 3, 1e-4);
+        String message = assertThrows(ShmException.class,
+                () -> InitialWeights.copy(Path.of("other.ckpt"), other, mNet)).getMessage();
+        assertTrue(message.contains("init_weight other.ckpt: layer m_out has parameter W of shape [2, 3, 3, 3] but this "
+                + "phase's network needs [1, 16, 5, 5]"), message);
+
+        Path onnx = Files.writeString(dir.resolve("model.onnx"), "x");
+        message = assertThrows(ShmException.class, () -> InitialWeights.load(onnx, mNet)).getMessage();
+        assertTrue(message.contains("is not a shm checkpoint"), message);
+    }
+}
