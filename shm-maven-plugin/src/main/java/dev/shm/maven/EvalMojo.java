@@ -74,6 +74,13 @@ public class EvalMojo extends AbstractShmMojo {
     @Parameter(property = "shm.maxConn")
     private Double maxConn;
 
+    /**
+     * Fail when the mean SAD is more than this fraction of the better trivial predictor's (alpha 0 everywhere or 1
+     * everywhere, scored on the same images): 0.5 demands half their error; 1 only that the model beats both.
+     */
+    @Parameter(property = "shm.maxSadVsTrivial")
+    private Double maxSadVsTrivial;
+
     /** A report.json of an accepted build; fail when a mean metric is worse by more than {@code maxRegression}%. */
     @Parameter(property = "shm.baseline")
     private File baseline;
@@ -127,10 +134,10 @@ public class EvalMojo extends AbstractShmMojo {
                     + " " + maxSad,
                     checkpoint, testList, config.test().testPicPath().resolve(DatasetFolders.STAMP));
             Path json = output.resolve(EvalReports.JSON_REPORT);
-            if (!force && Stamps.upToDate(stamp(), fingerprint, json)) {
+            if (!force && Stamps.upToDate(stamp(), fingerprint, json) && !EvalReports.readTrivialSad(json).isEmpty()) {
                 getLog().info("shm:eval: " + json + " is up to date with the model and the test split, skipping "
                         + "(set shm.force=true to evaluate again)");
-                gate(EvalReports.readMeans(json), output);
+                gate(EvalReports.readMeans(json), EvalReports.readTrivialSad(json), output);
                 return;
             }
             try (MattePredictor predictor = Engines.open(checkpoint, Engines.parse(engine), config.test().size(),
@@ -142,17 +149,18 @@ public class EvalMojo extends AbstractShmMojo {
         }
         getLog().info("shm:eval reports: " + output.resolve(EvalReports.HTML_REPORT) + ", "
                 + output.resolve(EvalReports.JSON_REPORT) + ", " + output.resolve(EvalReports.JUNIT_REPORT));
-        gate(report.mean(), output);
+        gate(report.mean(), report.trivialSad(), output);
     }
 
-    private void gate(Map<String, Double> means, Path output) throws MojoFailureException {
+    private void gate(Map<String, Double> means, Map<String, Double> trivialSad, Path output)
+            throws MojoFailureException {
         Map<String, Double> maxima = new LinkedHashMap<>();
         put(maxima, "sad", maxSad);
         put(maxima, "mse", maxMse);
         put(maxima, "grad", maxGrad);
         put(maxima, "conn", maxConn);
-        List<String> violations = new QualityGate(maxima,
-                baseline == null ? null : baseDir().resolve(baseline.toPath()), maxRegression).violations(means);
+        List<String> violations = new QualityGate(maxima, maxSadVsTrivial,
+                baseline == null ? null : baseDir().resolve(baseline.toPath()), maxRegression).violations(means, trivialSad);
         if (!violations.isEmpty()) {
             throw new MojoFailureException("shm:eval quality gate failed: " + String.join("; ", violations)
                     + " (report: " + output.resolve(EvalReports.HTML_REPORT) + ")");

@@ -56,8 +56,17 @@ public final class EvalReports {
 
     /** The mean metrics of a report.json written by {@link #write}. */
     public static Map<String, Double> readMeans(Path reportJson) {
+        return readNumbers(reportJson, "mean");
+    }
+
+    /** The trivial predictors' mean SAD stored in a report.json written by {@link #write}. */
+    public static Map<String, Double> readTrivialSad(Path reportJson) {
+        return readNumbers(reportJson, "trivial_sad");
+    }
+
+    private static Map<String, Double> readNumbers(Path reportJson, String section) {
         try {
-            var node = JSON.readTree(reportJson.toFile()).path("mean");
+            var node = JSON.readTree(reportJson.toFile()).path(section);
             Map<String, Double> means = new java.util.LinkedHashMap<>();
             node.fields().forEachRemaining(entry -> means.put(entry.getKey(), entry.getValue().asDouble()));
             return means;
@@ -75,6 +84,9 @@ public final class EvalReports {
         root.put("images_per_second", report.imagesPerSecond());
         ObjectNode mean = root.putObject("mean");
         report.mean().forEach(mean::put);
+        ObjectNode trivial = root.putObject("trivial_sad");
+        report.trivialSad().forEach(trivial::put);
+        root.put("sad_vs_trivial", report.sadVsTrivial());
         ArrayNode images = root.putArray("images");
         for (Evaluator.ImageResult result : report.images()) {
             ObjectNode node = images.addObject();
@@ -104,6 +116,10 @@ public final class EvalReports {
         for (Map.Entry<String, Double> mean : report.mean().entrySet()) {
             xml.append(String.format(Locale.ROOT, "    <property name=\"mean_%s\" value=\"%.6f\"/>%n", mean.getKey(),
                     mean.getValue()));
+        }
+        for (Map.Entry<String, Double> trivial : report.trivialSad().entrySet()) {
+            xml.append(String.format(Locale.ROOT, "    <property name=\"trivial_sad_%s\" value=\"%.6f\"/>%n",
+                    trivial.getKey(), trivial.getValue()));
         }
         xml.append("  </properties>\n");
         for (Evaluator.ImageResult result : report.images()) {
@@ -139,7 +155,14 @@ public final class EvalReports {
         for (String metric : Evaluator.METRICS) {
             html.append(String.format(Locale.ROOT, "<td>%.6f</td>", report.mean().get(metric)));
         }
-        html.append("</tr></table>\n");
+        html.append("</tr>\n");
+        html.append(String.format(Locale.ROOT, "<tr><th>all background</th><td>%.6f</td></tr>%n"
+                + "<tr><th>all foreground</th><td>%.6f</td></tr>%n", report.trivialSad().get(Evaluator.ALL_BACKGROUND),
+                report.trivialSad().get(Evaluator.ALL_FOREGROUND)));
+        html.append("</table>\n");
+        html.append(String.format(Locale.ROOT, "<p>The model's mean SAD is <b>%.3f</b> of the better trivial predictor's "
+                + "(alpha 0 everywhere or 1 everywhere, scored on the same images): near 0 is good, 1 or more means "
+                + "it learned nothing a constant would not do.</p>%n", report.sadVsTrivial()));
         section(html, "Best images (lowest SAD)", best);
         section(html, "Worst images (highest SAD)", worst);
         html.append("<h2>Every image</h2>\n<table><tr><th>image</th>");

@@ -39,17 +39,38 @@ public final class Evaluator {
         UNKNOWN
     }
 
-    /** One image's scores; {@code image} is the photo when known (model mode), else {@code null}. */
+    /** The trivial predictors every report compares a model with: alpha 0 everywhere and alpha 1 everywhere. */
+    public static final String ALL_BACKGROUND = "all_background";
+    public static final String ALL_FOREGROUND = "all_foreground";
+
+    /**
+     * One image's scores; {@code image} is the photo when known (model mode), else {@code null}. {@code trivialSad}
+     * holds the SAD of {@link #ALL_BACKGROUND} and {@link #ALL_FOREGROUND} on the same pixels.
+     */
     public record ImageResult(String name, Path image, Path truth, Path prediction, Map<String, Double> metrics,
-            double millis) {
+            Map<String, Double> trivialSad, double millis) {
         public double sad() {
             return metrics.get("sad");
         }
     }
 
-    /** All scores, their means, what was evaluated and how fast. */
+    /**
+     * All scores, their means, the trivial predictors' mean SAD on the same images (so a reader sees whether the model
+     * learned anything), what was evaluated and how fast.
+     */
     public record Report(String model, String data, Region region, List<ImageResult> images, Map<String, Double> mean,
-            double imagesPerSecond) {
+            Map<String, Double> trivialSad, double imagesPerSecond) {
+
+        /** The model's mean SAD over the better trivial predictor's: below 1 it beats both, near 0 it is good. */
+        public double sadVsTrivial() {
+            return Evaluator.sadVsTrivial(mean.get("sad"), trivialSad);
+        }
+    }
+
+    /** {@code sad} over the lower of the trivial predictors' SADs (infinite when that is 0). */
+    public static double sadVsTrivial(double sad, Map<String, Double> trivialSad) {
+        double better = Math.min(trivialSad.get(ALL_BACKGROUND), trivialSad.get(ALL_FOREGROUND));
+        return better > 0 ? sad / better : sad > 0 ? Double.POSITIVE_INFINITY : 0;
     }
 
     private final Path outputDir;
@@ -93,8 +114,9 @@ public final class Evaluator {
             String name = stem(entry.image());
             Path predicted = predictions.resolve(name + ".png");
             write(predicted, Codecs.encodePng16(alpha));
-            ImageResult result = new ImageResult(name, entry.image(), entry.matte(), predicted,
-                    score(alpha, truth, region == Region.UNKNOWN ? unknownRegion(entry.matte(), truth) : null), millis);
+            boolean[] pixels = region == Region.UNKNOWN ? unknownRegion(entry.matte(), truth) : null;
+            ImageResult result = new ImageResult(name, entry.image(), entry.matte(), predicted, score(alpha, truth, pixels),
+                    trivialSad(truth, pixels), millis);
             results.add(result);
             progress.info(String.format(Locale.ROOT, "%s sad: %.6f", entry.image(), result.sad()));
             task.advance(1);
@@ -132,8 +154,9 @@ public final class Evaluator {
                 throw new ShmException("The prediction " + file + " is " + alpha.size() + " but its ground truth "
                         + truthFile + " is " + truth.size());
             }
-            ImageResult result = new ImageResult(name, null, truthFile, file,
-                    score(alpha, truth, region == Region.UNKNOWN ? unknownOf(truth) : null), 0);
+            boolean[] pixels = region == Region.UNKNOWN ? unknownOf(truth) : null;
+            ImageResult result = new ImageResult(name, null, truthFile, file, score(alpha, truth, pixels),
+                    trivialSad(truth, pixels), 0);
             results.add(result);
             progress.info(String.format(Locale.ROOT, "%s sad: %.6f", file, result.sad()));
         }
@@ -146,11 +169,18 @@ public final class Evaluator {
         for (String metric : METRICS) {
             mean.put(metric, results.stream().mapToDouble(r -> r.metrics().get(metric)).average().orElse(0));
         }
+        Map<String, Double> trivial = new LinkedHashMap<>();
+        for (String predictor : List.of(ALL_BACKGROUND, ALL_FOREGROUND)) {
+            trivial.put(predictor, results.stream().mapToDouble(r -> r.trivialSad().get(predictor)).average().orElse(0));
+        }
         progress.info(String.format(Locale.ROOT, "ave_sad: %.6f", mean.get("sad")));
+        progress.info(String.format(Locale.ROOT, "trivial predictors on the same images: all background sad %.6f, all "
+                + "foreground sad %.6f; the model's sad is %.3f of the better one", trivial.get(ALL_BACKGROUND),
+                trivial.get(ALL_FOREGROUND), sadVsTrivial(mean.get("sad"), trivial)));
         progress.info(String.format(Locale.ROOT, "mse: %.6f, grad: %.6f, conn: %.6f over %d images (%s), %.2f images/s",
                 mean.get("mse"), mean.get("grad"), mean.get("conn"), results.size(),
                 region == Region.UNKNOWN ? "unknown region" : "whole image", rate));
-        return new Report(model, data, region, List.copyOf(results), mean, rate);
+        return new Report(model, data, region, List.copyOf(results), mean, trivial, rate);
     }
 
     static Map<String, Double> score(Matte alpha, Matte truth, boolean[] region) {
@@ -161,6 +191,14 @@ public final class Evaluator {
         metrics.put("conn", MattingMetrics.connectivity(alpha.values(), truth.values(), alpha.width(), alpha.height(),
                 region));
         return metrics;
+    }
+
+    static Map<String, Double> trivialSad(Matte truth, boolean[] region) {
+        int pixels = truth.values().length;
+        float[] ones = new float[pixels];
+        java.util.Arrays.fill(ones, 1f);
+        return Map.of(ALL_BACKGROUND, MattingMetrics.sad(new float[pixels], truth.values(), region),
+                ALL_FOREGROUND, MattingMetrics.sad(ones, truth.values(), region));
     }
 
     /** The unknown region of the dataset's trimap for this matte, or of a trimap made from it. */

@@ -12,20 +12,29 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The CI gate on an evaluation: absolute ceilings per metric, and a baseline {@code report.json} that no mean metric
- * may exceed by more than a percentage. Lower is better for every metric.
+ * The CI gate on an evaluation: absolute ceilings per metric, a ceiling on the mean SAD relative to the better
+ * trivial predictor ({@code maxSadVsTrivial}, {@code null} for none), and a baseline {@code report.json} that no
+ * mean metric may exceed by more than a percentage. Lower is better for every metric.
  */
-public record QualityGate(Map<String, Double> maxima, Path baseline, double maxRegressionPercent) {
+public record QualityGate(Map<String, Double> maxima, Double maxSadVsTrivial, Path baseline, double maxRegressionPercent) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The violations, one sentence each naming the metric, the value and the bound; empty when the gate passes. */
     public List<String> violations(Evaluator.Report report) {
-        return violations(report.mean());
+        return violations(report.mean(), report.trivialSad());
     }
 
-    /** The violations of mean metrics (for example read back from a stored report.json). */
-    public List<String> violations(Map<String, Double> means) {
+    /** The violations of mean metrics and the trivial predictors' SAD (for example read back from a report.json). */
+    public List<String> violations(Map<String, Double> means, Map<String, Double> trivialSad) {
         List<String> violations = new ArrayList<>();
+        if (maxSadVsTrivial != null) {
+            double ratio = Evaluator.sadVsTrivial(means.get("sad"), trivialSad);
+            if (ratio > maxSadVsTrivial) {
+                violations.add(String.format(Locale.ROOT, "mean sad %.6f is %.3f of the better trivial predictor's "
+                        + "(all background %.6f, all foreground %.6f), above maxSadVsTrivial %s", means.get("sad"), ratio,
+                        trivialSad.get(Evaluator.ALL_BACKGROUND), trivialSad.get(Evaluator.ALL_FOREGROUND), maxSadVsTrivial));
+            }
+        }
         for (Map.Entry<String, Double> bound : maxima.entrySet()) {
             Double value = means.get(bound.getKey());
             if (value == null) {

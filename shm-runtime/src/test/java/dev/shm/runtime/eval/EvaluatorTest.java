@@ -53,11 +53,17 @@ class EvaluatorTest {
         assertEquals(100 * 0.5 / 1000, report.images().get(1).sad(), 1e-6, "100 pixels off by 0.5");
         assertEquals(0.025, report.mean().get("sad"), 1e-6);
         assertEquals(0.25 * 100 / 200 / 2, report.mean().get("mse"), 1e-5, "16-bit PNGs hold 0.5 as 32768/65535");
+        assertEquals(100 / 1000.0, report.trivialSad().get(Evaluator.ALL_BACKGROUND), 1e-9, "100 foreground pixels");
+        assertEquals(100 / 1000.0, report.trivialSad().get(Evaluator.ALL_FOREGROUND), 1e-9, "100 background pixels");
+        assertEquals(0.25, report.sadVsTrivial(), 1e-5);
 
         EvalReports.write(report, dir.resolve("eval"), 0.01, 1);
         JsonNode json = new ObjectMapper().readTree(dir.resolve("eval/report.json").toFile());
         assertEquals(0.025, json.path("mean").path("sad").asDouble(), 1e-6);
         assertEquals(2, json.path("images").size());
+        assertEquals(0.1, json.path("trivial_sad").path("all_foreground").asDouble(), 1e-9);
+        assertEquals(Map.of("all_background", 0.1, "all_foreground", 0.1),
+                EvalReports.readTrivialSad(dir.resolve("eval/report.json")));
         String junit = Files.readString(dir.resolve("eval/TEST-shm-eval.xml"));
         assertTrue(junit.contains("tests=\"2\" failures=\"1\"") && junit.contains("exceeds maxSad 0.01"), junit);
         String html = Files.readString(dir.resolve("eval/index.html"));
@@ -68,20 +74,25 @@ class EvaluatorTest {
     @Test
     void gateNamesMetricValueAndThresholdAndComparesWithABaseline() throws IOException {
         Evaluator.Report report = new Evaluator.Report("m", "d", Evaluator.Region.WHOLE_IMAGE, List.of(),
-                Map.of("sad", 12.5, "mse", 0.01, "grad", 3.0, "conn", 11.0), 1);
+                Map.of("sad", 12.5, "mse", 0.01, "grad", 3.0, "conn", 11.0),
+                Map.of(Evaluator.ALL_BACKGROUND, 20.0, Evaluator.ALL_FOREGROUND, 50.0), 1);
         assertEquals(List.of("mean sad 12.500000 exceeds the threshold maxSad 10.0"),
-                new QualityGate(Map.of("sad", 10.0), null, 5).violations(report));
-        assertTrue(new QualityGate(Map.of("sad", 13.0, "mse", 0.02), null, 5).violations(report).isEmpty());
+                new QualityGate(Map.of("sad", 10.0), null, null, 5).violations(report));
+        assertTrue(new QualityGate(Map.of("sad", 13.0, "mse", 0.02), null, null, 5).violations(report).isEmpty());
+        assertEquals(List.of("mean sad 12.500000 is 0.625 of the better trivial predictor's (all background 20.000000, "
+                + "all foreground 50.000000), above maxSadVsTrivial 0.5"),
+                new QualityGate(Map.of(), 0.5, null, 5).violations(report), "12.5 / min(20, 50)");
+        assertTrue(new QualityGate(Map.of(), 0.7, null, 5).violations(report).isEmpty());
 
         Path base = dir.resolve("baseline.json");
         Files.writeString(base, "{\"mean\": {\"sad\": 10.0, \"mse\": 0.01, \"grad\": 3.0, \"conn\": 11.0}}");
-        List<String> regressions = new QualityGate(Map.of(), base, 5).violations(report);
+        List<String> regressions = new QualityGate(Map.of(), null, base, 5).violations(report);
         assertEquals(1, regressions.size());
         assertTrue(regressions.get(0).startsWith("mean sad 12.500000 is 25.0% worse than the baseline 10.000000"),
                 regressions.get(0));
-        assertTrue(new QualityGate(Map.of(), base, 30).violations(report).isEmpty());
+        assertTrue(new QualityGate(Map.of(), null, base, 30).violations(report).isEmpty());
         ShmException missing = assertThrows(ShmException.class,
-                () -> new QualityGate(Map.of(), dir.resolve("nope.json"), 5).violations(report));
+                () -> new QualityGate(Map.of(), null, dir.resolve("nope.json"), 5).violations(report));
         assertTrue(missing.getMessage().contains("nope.json"));
     }
 
