@@ -151,7 +151,8 @@ public final class TNet {
         }
     }
 
-    static boolean isFixed(String layerName) {
+    /** Whether a layer holds fixed weights (the bilinear kernels), which training and init_weight leave alone. */
+    public static boolean isFixed(String layerName) {
         return layerName.startsWith("t_d") && layerName.endsWith("_bilinear");
     }
 }

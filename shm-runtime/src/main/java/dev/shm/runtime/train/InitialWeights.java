@@ -1,9 +1,11 @@
 package dev.shm.runtime.train;
 
 import dev.shm.runtime.ShmException;
+import dev.shm.runtime.model.TNet;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,8 +14,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The recipe's {@code init_weight}: a phase starts from the parameters of a shm checkpoint, layer by layer, matched
- * by name. A layer of the same name whose parameters have other shapes is refused; layers the file lacks keep their
+ * The recipe's {@code init_weight}: a phase starts from the parameters of a shm checkpoint, or from ImageNet-derived
+ * MobileNetV2 weights for T-Net's encoder ({@link MobileNetV2Weights}), layer by layer, matched by name. A layer of the same name whose parameters have other shapes is refused; layers the file lacks keep their
  * random initialisation and are listed.
  */
 final class InitialWeights {
@@ -30,15 +32,29 @@ final class InitialWeights {
     }
 
     static Report load(Path file, ComputationGraph target) {
-        String name = file.getFileName().toString();
-        if (!name.endsWith(Checkpoints.EXTENSION)) {
-            throw new ShmException("init_weight " + file + " is not a shm checkpoint; give a " + Checkpoints.EXTENSION
-                    + " file written by shm:train (for example an earlier run's semantic_hm_best.ckpt)");
+        if (MobileNetV2Weights.isModel(file)) {
+            return copy(file, MobileNetV2Weights.tNetParameters(MobileNetV2Weights.read(file)), target);
         }
-        return copy(file, Checkpoints.read(file, false).graph(), target);
+        if (!file.getFileName().toString().endsWith(Checkpoints.EXTENSION)) {
+            throw new ShmException("init_weight " + file + " is neither a shm checkpoint nor a MobileNetV2 model; give a "
+                    + Checkpoints.EXTENSION + " file written by shm:train (for example an earlier run's "
+                    + "semantic_hm_best.ckpt) or the folder dist/models/mobilenet_v2 of npm package nsfwjs 4.4.0");
+        }
+        return copy(file, parameters(Checkpoints.read(file, false).graph()), target);
     }
 
-    static Report copy(Path file, ComputationGraph source, ComputationGraph target) {
+    /** Every layer's parameters by layer name. */
+    static Map<String, Map<String, INDArray>> parameters(ComputationGraph graph) {
+        Map<String, Map<String, INDArray>> layers = new LinkedHashMap<>();
+        for (Layer layer : graph.getLayers()) {
+            if (layer.numParams() > 0) {
+                layers.put(layer.conf().getLayer().getLayerName(), layer.paramTable());
+            }
+        }
+        return layers;
+    }
+
+    static Report copy(Path file, Map<String, Map<String, INDArray>> source, ComputationGraph target) {
         List<String> loaded = new ArrayList<>();
         List<String> random = new ArrayList<>();
         for (Layer layer : target.getLayers()) {
@@ -46,16 +62,18 @@ final class InitialWeights {
                 continue;
             }
             String layerName = layer.conf().getLayer().getLayerName();
-            Layer from = source.getConfiguration().getVertices().containsKey(layerName) ? source.getLayer(layerName) : null;
-            if (from == null || from.numParams() == 0) {
+            if (TNet.isFixed(layerName)) {
+                continue;
+            }
+            Map<String, INDArray> given = source.get(layerName);
+            if (given == null) {
                 random.add(layerName);
                 continue;
             }
             Map<String, INDArray> wanted = layer.paramTable();
-            Map<String, INDArray> given = from.paramTable();
             for (Map.Entry<String, INDArray> parameter : wanted.entrySet()) {
                 INDArray value = given.get(parameter.getKey());
-                if (value == null || !Arrays.equals(value.shape(), parameter.getValue().shape())) {
+                if (value == null || !fits(value, parameter.getValue())) {
                     throw new ShmException("init_weight " + file + ": layer " + layerName + " has parameter "
                             + parameter.getKey() + " of shape " + (value == null ? "(none)" : Arrays.toString(value.shape()))
                             + " but this phase's network needs " + Arrays.toString(parameter.getValue().shape())
@@ -63,14 +81,34 @@ final class InitialWeights {
                 }
             }
             for (Map.Entry<String, INDArray> parameter : wanted.entrySet()) {
-                parameter.getValue().assign(given.get(parameter.getKey()));
+                INDArray value = given.get(parameter.getKey());
+                parameter.getValue().assign(value.castTo(parameter.getValue().dataType()).reshape(parameter.getValue().shape()));
             }
             loaded.add(layerName);
         }
         if (loaded.isEmpty()) {
             throw new ShmException("init_weight " + file + " shares no layer with this phase's network; give a shm "
-                    + "checkpoint whose layers are named as in SHM-SPEC (t_..., m_...)");
+                    + "checkpoint whose layers are named as in SHM-SPEC (t_..., m_...), or MobileNetV2 weights for a "
+                    + "phase that trains T-Net");
         }
         return new Report(loaded, random);
+    }
+
+    /** The same shape, or vectors of the same length however they are shaped ([C] and [1, C]). */
+    static boolean fits(INDArray given, INDArray wanted) {
+        if (Arrays.equals(given.shape(), wanted.shape())) {
+            return true;
+        }
+        return given.length() == wanted.length() && isVector(given) && isVector(wanted);
+    }
+
+    private static boolean isVector(INDArray array) {
+        int large = 0;
+        for (long dim : array.shape()) {
+            if (dim > 1) {
+                large++;
+            }
+        }
+        return large <= 1;
     }
 }

@@ -47,12 +47,12 @@ class InitialWeightsTest {
         other.init();
         ComputationGraph mNet = Networks.build(Networks.Kind.M_NET, 32, 3, 1e-4);
         String message = assertThrows(ShmException.class,
-                () -> InitialWeights.copy(Path.of("other.ckpt"), other, mNet)).getMessage();
+                () -> InitialWeights.copy(Path.of("other.ckpt"), InitialWeights.parameters(other), mNet)).getMessage();
         assertTrue(message.contains("init_weight other.ckpt: layer m_out has parameter W of shape [2, 3, 3, 3] but this "
                 + "phase's network needs [1, 16, 5, 5]"), message);
 
         Path onnx = Files.writeString(dir.resolve("model.onnx"), "x");
         message = assertThrows(ShmException.class, () -> InitialWeights.load(onnx, mNet)).getMessage();
-        assertTrue(message.contains("is not a shm checkpoint"), message);
+        assertTrue(message.contains("is neither a shm checkpoint nor a MobileNetV2 model"), message);
     }
 }
