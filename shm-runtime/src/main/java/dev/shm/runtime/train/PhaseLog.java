@@ -10,7 +10,8 @@ import java.util.Locale;
 
 /**
  * The seed's text logs: {@code log_latest.txt} (every step and epoch) and {@code log_best.txt} (each new best eval
- * SAD), in the phase's folder and, prefixed with the phase, in the checkpoint version's folder for all phases.
+ * SAD), in the phase's folder and, prefixed with the phase, in the checkpoint version's folder for all phases; and
+ * their picture, {@link TrainingCurves#FILE}, in the phase's folder.
  */
 final class PhaseLog {
     static final String LATEST = "log_latest.txt";
@@ -43,6 +44,7 @@ final class PhaseLog {
     void epoch(int epoch, double meanLoss, double sad, double seconds) {
         write(LATEST, String.format(Locale.ROOT, "epoch: %d, mean loss: %.9f%s, time: %.1f s", epoch, meanLoss,
                 Double.isNaN(sad) ? "" : String.format(Locale.ROOT, ", eval sad: %.6f", sad), seconds));
+        TrainingCurves.write(dir, phase);
     }
 
     void best(int epoch, double sad) {
