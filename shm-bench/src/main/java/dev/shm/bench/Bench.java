@@ -9,7 +9,8 @@ public final class Bench {
             "train", "training images/s per phase at 320, batch 8, and peak memory: DL4J out of the box against shipped",
             "profile", "where one end-to-end training step's time goes, per layer type, forward and backward",
             "infer", "ms per image at 320: ONNX Runtime batch 1 and 8 against DL4J, and the GEMM compute floor",
-            "eval", "images/s of model-mode shm:eval on 200 eg1800 portraits, ONNX Runtime against DL4J");
+            "eval", "images/s of model-mode shm:eval on 200 eg1800 portraits, ONNX Runtime against DL4J",
+            "quality", "eval SAD/MSE/Grad/Conn after a fixed training budget, per training variant, beside trivial predictors");
 
     private Bench() {
     }
@@ -23,6 +24,7 @@ public final class Bench {
             case "infer" -> InferBench.main(rest);
             case "eval" -> EvalBench.main(rest);
             case "profile" -> ProfileBench.main(rest);
+            case "quality" -> QualityBench.main(rest);
             default -> {
                 System.err.println("Unknown benchmark '" + name + "'. Known:");
                 BENCHES.forEach((key, text) -> System.err.println("  " + key + ": " + text));
