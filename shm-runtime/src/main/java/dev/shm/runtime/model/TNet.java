@@ -137,7 +137,11 @@ public final class TNet {
                 .activation(Activation.IDENTITY).updater(new NoOp()).l2(0).build();
     }
 
-    /** Writes the fixed bilinear kernels (DL4J's depthwise layout [kH, kW, channels, 1]) into an initialised graph. */
+    /**
+     * Writes the fixed bilinear kernels (DL4J's depthwise layout [kH, kW, channels, 1]) into an initialised graph. DL4J's
+     * NoOp updater still subtracts the raw gradient from a layer's parameters, so training calls this after every
+     * step to keep the kernels exact.
+     */
     public static void setBilinearKernels(ComputationGraph graph) {
         double[] taps = {0.25, 0.5, 0.25};
         for (Object[] stage : DECODER) {

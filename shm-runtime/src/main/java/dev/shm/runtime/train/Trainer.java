@@ -21,6 +21,7 @@ import dev.shm.runtime.model.ConvolutionScratch;
 import dev.shm.runtime.model.Inputs;
 import dev.shm.runtime.model.LearningRateSchedule;
 import dev.shm.runtime.model.Networks;
+import dev.shm.runtime.model.TNet;
 import dev.shm.runtime.progress.Progress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -281,6 +282,9 @@ public final class Trainer {
                         MultiDataSet batch = batches.next();
                         long stepStart = System.nanoTime();
                         graph.fit(batch);
+                        if (kind != Networks.Kind.M_NET) {
+                            TNet.setBilinearKernels(graph);
+                        }
                         double loss = graph.score() - graph.calcRegularizationScore(true);
                         if (!Double.isFinite(loss)) {
                             throw new ShmException(phase + ": the loss became " + loss + " at epoch " + epoch

@@ -24,6 +24,7 @@ import java.util.stream.Stream;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Training on a tiny synthetic dataset: files, keep policy, skip, resume equivalence, bad checkpoints. */
@@ -80,7 +81,8 @@ class TrainerTest {
         Path tNet = dir.resolve("run/ckpt_s2/pre_train_t_net");
         Path endToEnd = dir.resolve("run/ckpt_s2/end_to_end");
         assertEquals(List.of("log_best.txt", "log_latest.txt", "semantic_hm_final.ckpt", "semantic_hm_latest_1.ckpt",
-                "semantic_hm_latest_2.ckpt"), names(tNet));
+                "semantic_hm_latest_2.ckpt", "training.svg"), names(tNet));
+        assertTrue(Files.readString(endToEnd.resolve("training.svg")).contains("eval SAD"));
         assertTrue(names(endToEnd).containsAll(List.of("semantic_hm_best.ckpt", "semantic_hm_final.ckpt",
                 "semantic_hm_latest_2.ckpt")));
         assertFalse(names(endToEnd).contains("semantic_hm_latest_1.ckpt"), "keep_checkpoint_max 1");
@@ -92,6 +94,9 @@ class TrainerTest {
         Trainer.PhaseResult e2e = results.get(1);
         assertTrue(Double.isFinite(e2e.bestSad()) && e2e.bestSad() > 0);
         assertEquals("end_to_end", Checkpoints.readState(e2e.bestCheckpoint()).phase());
+        INDArray bilinear = Checkpoints.read(e2e.finalCheckpoint(), false).graph().getLayer("t_d1_bilinear").getParam("W");
+        assertEquals(0.25, bilinear.getDouble(1, 1, 0, 0), 0, "the fixed bilinear kernel's centre after training");
+        assertEquals(0.0625, bilinear.getDouble(0, 0, 3, 0), 0, "and its corner");
         assertTrue(events.stream().anyMatch(e -> e.kind().equals("progress") || e.kind().equals("done")));
 
         List<Trainer.PhaseResult> again = train(config, dir.resolve("run"), List.of("pre_train_t_net", "end_to_end"),
