@@ -61,7 +61,12 @@ final class BatchLoader implements AutoCloseable {
     }
 
     int stepsPerEpoch() {
-        return (entries.size() + batchSize - 1) / batchSize;
+        return stepsPerEpoch(entries.size(), batchSize);
+    }
+
+    /** Batches in an epoch of {@code samples}: the last one may be smaller. */
+    static int stepsPerEpoch(int samples, int batchSize) {
+        return (samples + batchSize - 1) / batchSize;
     }
 
     /** The sample order of {@code epoch} (1-based). */

@@ -344,9 +344,8 @@ public final class Trainer {
             if (config.schedule().equals(ScheduleConfig.constant())) {
                 return Networks.build(kind, config.patchSize(), seed, config.lr());
             }
-            int steps = (train.size() + config.trainBatch() - 1) / config.trainBatch();
-            return Networks.build(kind, config.patchSize(), seed,
-                    LearningRateSchedule.of(config.lr(), config.schedule(), steps, config.nEpochs()));
+            return Networks.build(kind, config.patchSize(), seed, LearningRateSchedule.of(config.lr(), config.schedule(),
+                    BatchLoader.stepsPerEpoch(train.size(), config.trainBatch()), config.nEpochs()));
         }
 
         private boolean producesAlpha() {
@@ -436,11 +435,7 @@ public final class Trainer {
          * images, whole and resized to the patch as inference shows a photo, in batches of {@code train_batch}.
          */
         private List<INDArray[]> statisticsBatches() {
-            List<MattingSample> samples = new ArrayList<>();
-            for (DatasetLists.Entry entry : train.subList(0, Math.min(train.size(), STATISTICS_IMAGES))) {
-                samples.add(Augmentation.resize(MattingSample.load(entry, request.config().generateData().ksize()),
-                        config.patchSize()));
-            }
+            List<MattingSample> samples = loadWhole(train.subList(0, Math.min(train.size(), STATISTICS_IMAGES)));
             List<INDArray[]> batches = new ArrayList<>();
             for (int from = 0; from < samples.size(); from += config.trainBatch()) {
                 batches.add(networkInputs(samples.subList(from, Math.min(samples.size(), from + config.trainBatch()))));
@@ -462,12 +457,18 @@ public final class Trainer {
                     : new INDArray[] {image};
         }
 
-        private List<MattingSample> loadEval() {
+        /** Samples whole, resized to the patch as inference shows a photo. */
+        private List<MattingSample> loadWhole(List<DatasetLists.Entry> entries) {
             List<MattingSample> samples = new ArrayList<>();
-            for (DatasetLists.Entry entry : eval) {
+            for (DatasetLists.Entry entry : entries) {
                 samples.add(Augmentation.resize(MattingSample.load(entry, request.config().generateData().ksize()),
                         config.patchSize()));
             }
+            return samples;
+        }
+
+        private List<MattingSample> loadEval() {
+            List<MattingSample> samples = loadWhole(eval);
             if (samples.isEmpty()) {
                 progress.warn(phase + ": the eval split is empty, so no semantic_hm_best is chosen");
             }
