@@ -11,12 +11,19 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * {@code stepEpochs} epochs. Stored in the graph's configuration, so a checkpoint keeps its schedule.
  */
 public final class LearningRateSchedule implements ISchedule {
+    @JsonProperty("lr")
     private final double lr;
+    @JsonProperty("kind")
     private final ScheduleConfig.Kind kind;
+    @JsonProperty("stepsPerEpoch")
     private final int stepsPerEpoch;
+    @JsonProperty("epochs")
     private final int epochs;
+    @JsonProperty("warmupEpochs")
     private final int warmupEpochs;
+    @JsonProperty("stepEpochs")
     private final int stepEpochs;
+    @JsonProperty("gamma")
     private final double gamma;
 
     public LearningRateSchedule(@JsonProperty("lr") double lr, @JsonProperty("kind") ScheduleConfig.Kind kind,
@@ -57,41 +64,6 @@ public final class LearningRateSchedule implements ISchedule {
     @Override
     public ISchedule clone() {
         return new LearningRateSchedule(lr, kind, stepsPerEpoch, epochs, warmupEpochs, stepEpochs, gamma);
-    }
-
-    @JsonProperty("lr")
-    public double lr() {
-        return lr;
-    }
-
-    @JsonProperty("kind")
-    public ScheduleConfig.Kind kind() {
-        return kind;
-    }
-
-    @JsonProperty("stepsPerEpoch")
-    public int stepsPerEpoch() {
-        return stepsPerEpoch;
-    }
-
-    @JsonProperty("epochs")
-    public int epochs() {
-        return epochs;
-    }
-
-    @JsonProperty("warmupEpochs")
-    public int warmupEpochs() {
-        return warmupEpochs;
-    }
-
-    @JsonProperty("stepEpochs")
-    public int stepEpochs() {
-        return stepEpochs;
-    }
-
-    @JsonProperty("gamma")
-    public double gamma() {
-        return gamma;
     }
 
     @Override
