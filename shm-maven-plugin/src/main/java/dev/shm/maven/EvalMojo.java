@@ -134,11 +134,14 @@ public class EvalMojo extends AbstractShmMojo {
                     + " " + maxSad,
                     checkpoint, testList, config.test().testPicPath().resolve(DatasetFolders.STAMP));
             Path json = output.resolve(EvalReports.JSON_REPORT);
-            if (!force && Stamps.upToDate(stamp(), fingerprint, json) && !EvalReports.readTrivialSad(json).isEmpty()) {
-                getLog().info("shm:eval: " + json + " is up to date with the model and the test split, skipping "
-                        + "(set shm.force=true to evaluate again)");
-                gate(EvalReports.readMeans(json), EvalReports.readTrivialSad(json), output);
-                return;
+            if (!force && Stamps.upToDate(stamp(), fingerprint, json)) {
+                Map<String, Double> trivialSad = EvalReports.readTrivialSad(json);
+                if (!trivialSad.isEmpty()) {
+                    getLog().info("shm:eval: " + json + " is up to date with the model and the test split, skipping "
+                            + "(set shm.force=true to evaluate again)");
+                    gate(EvalReports.readMeans(json), trivialSad, output);
+                    return;
+                }
             }
             try (MattePredictor predictor = Engines.open(checkpoint, Engines.parse(engine), config.test().size(),
                     testList, progress)) {
