@@ -3,8 +3,6 @@ package dev.shm.bench;
 import dev.shm.runtime.config.ConfigLoader;
 import dev.shm.runtime.config.ShmConfig;
 import dev.shm.runtime.data.DatasetGenerator;
-import dev.shm.runtime.data.SourceLayout;
-import dev.shm.runtime.data.SyntheticPortraits;
 import dev.shm.runtime.io.AtomicFiles;
 import dev.shm.runtime.progress.Progress;
 import java.io.IOException;
@@ -30,7 +28,7 @@ public final class GenerateDataBench {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         Path work = Files.createTempDirectory("shm-bench-generate-data");
         try {
-            Path source = source(n, work);
+            Path source = Portraits.source(n, work, 600, 800);
             int cores = Runtime.getRuntime().availableProcessors();
             run(source, work, 1, "warmup");
             double single = run(source, work, 1, "single");
@@ -44,17 +42,6 @@ public final class GenerateDataBench {
         } finally {
             AtomicFiles.deleteRecursively(work);
         }
-    }
-
-    private static Path source(int n, Path work) throws IOException {
-        String shared = System.getProperty("shm.sharedData");
-        Path eg1800 = shared == null ? null : Path.of(shared, "eg1800");
-        Path source = work.resolve("source");
-        if (eg1800 != null && Files.isDirectory(eg1800.resolve("images"))) {
-            return SourceLayout.linkPairedSubset(eg1800, n, source);
-        }
-        return SyntheticPortraits.ensure(source, new dev.shm.runtime.config.SyntheticConfig(n, 600, 800), 9527,
-                Progress.silent("bench"));
     }
 
     private static double run(Path source, Path work, int threads, String name) {

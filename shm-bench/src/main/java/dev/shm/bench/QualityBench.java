@@ -3,8 +3,6 @@ package dev.shm.bench;
 import dev.shm.runtime.config.ConfigLoader;
 import dev.shm.runtime.config.ShmConfig;
 import dev.shm.runtime.data.DatasetGenerator;
-import dev.shm.runtime.data.SourceLayout;
-import dev.shm.runtime.data.SyntheticPortraits;
 import dev.shm.runtime.eval.Engines;
 import dev.shm.runtime.eval.Evaluator;
 import dev.shm.runtime.eval.MattePredictor;
@@ -46,7 +44,7 @@ public final class QualityBench {
         List<String> variants = List.of(System.getProperty("variants", "shipped,recipe").split(","));
         Path work = Files.createTempDirectory("shm-bench-quality");
         try {
-            Path source = source(images, work);
+            Path source = Portraits.source(images, work, 192, 256);
             Map<String, String> data = new HashMap<>();
             data.put("generate_data.path_mt_human", source.toString());
             data.put("generate_data.path_save", work.resolve("dataset").toString());
@@ -112,16 +110,5 @@ public final class QualityBench {
             default -> throw new IllegalArgumentException("unknown variant '" + name + "'; use shipped, recipe, cosine "
                     + "or mobilenetv2");
         };
-    }
-
-    private static Path source(int n, Path work) throws IOException {
-        String shared = System.getProperty("shm.sharedData");
-        Path eg1800 = shared == null ? null : Path.of(shared, "eg1800");
-        Path source = work.resolve("source");
-        if (eg1800 != null && Files.isDirectory(eg1800.resolve("images"))) {
-            return SourceLayout.linkPairedSubset(eg1800, n, source);
-        }
-        return SyntheticPortraits.ensure(source, new dev.shm.runtime.config.SyntheticConfig(n, 192, 256), 9527,
-                Progress.silent("bench"));
     }
 }
