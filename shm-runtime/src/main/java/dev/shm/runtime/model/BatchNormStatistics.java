@@ -43,12 +43,29 @@ public final class BatchNormStatistics {
 
     /** Called by a batch norm's training-mode forward pass with its input (NCHW). */
     static void observe(String layer, INDArray input) {
-        BatchNormStatistics statistics = COLLECTING.get();
-        if (statistics == null) {
-            return;
+        if (COLLECTING.get() != null) {
+            add(layer, input.mean(0, 2, 3).castTo(DataType.DOUBLE).toDoubleVector(),
+                    input.var(false, 0, 2, 3).castTo(DataType.DOUBLE).toDoubleVector());
         }
-        double[] mean = input.mean(0, 2, 3).castTo(DataType.DOUBLE).toDoubleVector();
-        double[] variance = input.var(false, 0, 2, 3).castTo(DataType.DOUBLE).toDoubleVector();
+    }
+
+    /** Called by a batch norm's training-mode forward pass with the batch statistics it measured. */
+    static void observe(String layer, float[] mean, float[] variance) {
+        if (COLLECTING.get() != null) {
+            add(layer, toDouble(mean), toDouble(variance));
+        }
+    }
+
+    private static double[] toDouble(float[] values) {
+        double[] result = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            result[i] = values[i];
+        }
+        return result;
+    }
+
+    private static void add(String layer, double[] mean, double[] variance) {
+        BatchNormStatistics statistics = COLLECTING.get();
         double[][] sum = statistics.sums.computeIfAbsent(layer, k -> new double[2][mean.length]);
         for (int c = 0; c < mean.length; c++) {
             sum[0][c] += mean[c];

@@ -1,20 +1,32 @@
 package dev.shm.runtime.model;
 
+import static org.deeplearning4j.nn.params.BatchNormalizationParamInitializer.BETA;
+import static org.deeplearning4j.nn.params.BatchNormalizationParamInitializer.GAMMA;
+import static org.deeplearning4j.nn.params.BatchNormalizationParamInitializer.GLOBAL_LOG_STD;
+import static org.deeplearning4j.nn.params.BatchNormalizationParamInitializer.GLOBAL_MEAN;
+import static org.deeplearning4j.nn.params.BatchNormalizationParamInitializer.GLOBAL_VAR;
+
 import java.util.Collection;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Batch norm after a {@link TransientConvolution}: where its training input is the convolution's transient output,
  * it has the convolution write that output again, from the convolution's kept input, just before its own backward
- * pass. With any other input it is DL4J's layer.
+ * pass. With DL4J's helpers on, its training passes run {@link BatchNormKernels} instead of the helper's chain of
+ * ND4J reductions, broadcasts and temporary arrays, and it updates the running statistics as DL4J's layer does. With
+ * the helpers off, and at inference, it is DL4J's layer.
  */
 public class RecomputingBatchNorm extends BatchNormalization {
     public RecomputingBatchNorm() {
@@ -33,7 +45,10 @@ public class RecomputingBatchNorm extends BatchNormalization {
     }
 
     static final class Runtime extends org.deeplearning4j.nn.layers.normalization.BatchNormalization {
+        private static final double ONE_ON_2LOGE_10 = 1.0 / (2 * Math.log(10.0));
+
         private ConvolutionScratch.Producer producer;
+        private BatchNormKernels.Statistics statistics;
 
         Runtime(NeuralNetConfiguration conf, DataType dataType) {
             super(conf, dataType);
@@ -43,10 +58,25 @@ public class RecomputingBatchNorm extends BatchNormalization {
         public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
             assertInputSet(false);
             producer = training ? ConvolutionScratch.producerOf(input, layerId()) : null;
-            if (training) {
-                BatchNormStatistics.observe(layerConf().getLayerName(), input);
+            statistics = null;
+            if (!training) {
+                return super.activate(false, workspaceMgr);
             }
-            return super.activate(training, workspaceMgr);
+            if (!kernels()) {
+                BatchNormStatistics.observe(layerConf().getLayerName(), input);
+                return super.activate(true, workspaceMgr);
+            }
+            INDArray output = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, input.shape(), 'c');
+            statistics = BatchNormKernels.forward(input, getParam(GAMMA).toFloatVector(),
+                    getParam(BETA).toFloatVector(), layerConf().getEps(), output);
+            BatchNormStatistics.observe(layerConf().getLayerName(), statistics.mean(), statistics.variance());
+            return output;
+        }
+
+        /** Only on the oneDNN path, like the transient convolutions: with DL4J's helpers off it is DL4J's code. */
+        private boolean kernels() {
+            return getHelper() != null && input.rank() == 4 && Floats.fits(input) && !layerConf().isLockGammaBeta()
+                    && layerConf().getCnn2DFormat() == CNN2DFormat.NCHW;
         }
 
         @Override
@@ -54,7 +84,64 @@ public class RecomputingBatchNorm extends BatchNormalization {
             if (producer != null) {
                 input = ConvolutionScratch.hold(producer, dataType);
             }
-            return super.backpropGradient(epsilon, workspaceMgr);
+            if (statistics == null) {
+                return super.backpropGradient(epsilon, workspaceMgr);
+            }
+            INDArray gradientAtOutput = Floats.fits(epsilon) ? epsilon : epsilon.dup('c');
+            INDArray gradientAtInput = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
+                    input.shape(), 'c');
+            int channels = (int) input.size(1);
+            float[] dGamma = new float[channels];
+            float[] dBeta = new float[channels];
+            BatchNormKernels.backward(input, gradientAtOutput, statistics, getParam(GAMMA).toFloatVector(),
+                    layerConf().getEps(), gradientAtInput, dGamma, dBeta);
+            Gradient gradient = new DefaultGradient();
+            gradient.setGradientFor(GAMMA, write(GAMMA, dGamma));
+            gradient.setGradientFor(BETA, write(BETA, dBeta));
+            runningStatistics(gradient);
+            statistics = null;
+            return new Pair<>(gradient, gradientAtInput);
+        }
+
+        /**
+         * DL4J's update of the running statistics, as a gradient that its NoOp updater subtracts:
+         * {@code (1 - decay)(mean - batchMean)}, and for the log10 standard deviation
+         * {@code log10(std / std')} with {@code var' = decay var + (1 - decay) batchVar}.
+         */
+        private void runningStatistics(Gradient gradient) {
+            float[] mean = getParam(GLOBAL_MEAN).toFloatVector();
+            float[] batchMean = statistics.mean();
+            float[] batchVariance = statistics.variance();
+            float decay = (float) layerConf().getDecay();
+            float[] dMean = new float[mean.length];
+            for (int c = 0; c < mean.length; c++) {
+                dMean[c] = (mean[c] - batchMean[c]) * (1 - decay);
+            }
+            gradient.setGradientFor(GLOBAL_MEAN, write(GLOBAL_MEAN, dMean));
+            if (layerConf().isUseLogStd()) {
+                float[] log10Std = getParam(GLOBAL_LOG_STD).toFloatVector();
+                float[] dLog10Std = new float[mean.length];
+                for (int c = 0; c < mean.length; c++) {
+                    double variance = Math.pow(10, 2.0 * log10Std[c]);
+                    double next = variance * decay + batchVariance[c] * (1 - decay);
+                    dLog10Std[c] = (float) (Math.log(variance / next) * ONE_ON_2LOGE_10);
+                }
+                gradient.setGradientFor(GLOBAL_LOG_STD, write(GLOBAL_LOG_STD, dLog10Std));
+            } else {
+                float[] variance = getParam(GLOBAL_VAR).toFloatVector();
+                float[] dVariance = new float[mean.length];
+                for (int c = 0; c < mean.length; c++) {
+                    dVariance[c] = (variance[c] - batchVariance[c]) * (1 - decay);
+                }
+                gradient.setGradientFor(GLOBAL_VAR, write(GLOBAL_VAR, dVariance));
+            }
+        }
+
+        /** Writes {@code values} into the gradient view of parameter {@code name} and returns the view. */
+        private INDArray write(String name, float[] values) {
+            INDArray view = gradientViews.get(name);
+            view.assign(Nd4j.createFromArray(values).reshape(view.shape()));
+            return view;
         }
     }
 }

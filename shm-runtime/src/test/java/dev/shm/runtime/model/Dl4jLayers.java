@@ -20,6 +20,15 @@ final class Dl4jLayers {
         }
     }
 
+    /** Runs {@code body} with DL4J's own code in the layers it instantiates and returns what it returns. */
+    static <T> T withoutHelpers(java.util.function.Supplier<T> body) {
+        Object[] result = new Object[1];
+        withHelpers(false, () -> result[0] = body.get());
+        @SuppressWarnings("unchecked")
+        T value = (T) result[0];
+        return value;
+    }
+
     /** The same network and weights with DL4J's own convolution and batch-norm layers. */
     static ComputationGraph copy(ComputationGraph graph) {
         String json = graph.getConfiguration().toJson()

@@ -1,0 +1,85 @@
+package dev.shm.runtime.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.junit.jupiter.api.Test;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class BatchNormKernelsTest {
+    @Test
+    void normalisesEachChannelWithItsBatchStatistics() {
+        Backend.init();
+        // channel 0: 1, 2, 3, 4 (mean 2.5, variance 1.25); channel 1: 10 everywhere (variance 0)
+        INDArray x = Nd4j.create(new float[] {1, 2, 10, 10, 3, 4, 10, 10}, new long[] {2, 2, 1, 2}, 'c');
+        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, 2, 2, 1, 2);
+        var statistics = BatchNormKernels.forward(x, new float[] {2, 1}, new float[] {1, -1}, 0.25, out);
+        assertArrayEquals(new float[] {2.5f, 10}, statistics.mean());
+        assertArrayEquals(new float[] {1.25f, 0}, statistics.variance());
+        // 2 (x - 2.5) / sqrt(1.5) + 1 and (10 - 10) / sqrt(0.25) - 1
+        double s = Math.sqrt(1.5);
+        assertArrayEquals(new float[] {(float) (-3 / s + 1), (float) (-1 / s + 1), -1, -1, (float) (1 / s + 1),
+                (float) (3 / s + 1), -1, -1}, out.data().asFloat(), 1e-6f);
+    }
+
+    @Test
+    void backwardPassIsDl4jsBatchNormGradient() {
+        Backend.init();
+        Nd4j.getRandom().setSeed(11);
+        for (long[] shape : new long[][] {{3, 5, 7, 9}, {2, 64, 8, 8}, {2, 128, 4, 4}, {2, 6, 1, 1}}) {
+            INDArray x = Nd4j.rand(DataType.FLOAT, shape).muli(4).subi(1);
+            INDArray dy = Nd4j.rand(DataType.FLOAT, shape).subi(0.5);
+            assertLikeDl4j(x, dy);
+        }
+    }
+
+    static void assertLikeDl4j(INDArray x, INDArray dy) {
+        int channels = (int) x.size(1);
+        float[] gamma = Nd4j.rand(DataType.FLOAT, channels).addi(0.5).toFloatVector();
+        float[] beta = Nd4j.rand(DataType.FLOAT, channels).toFloatVector();
+        double eps = 1e-5;
+
+        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
+        var statistics = BatchNormKernels.forward(x, gamma, beta, eps, out);
+        INDArray dx = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
+        float[] dGamma = new float[channels];
+        float[] dBeta = new float[channels];
+        BatchNormKernels.backward(x, dy, statistics, gamma, eps, dx, dGamma, dBeta);
+
+        Pair<INDArray, Pair<Gradient, INDArray>> dl4j = Dl4jLayers.withoutHelpers(() -> {
+            var layer = dl4jBatchNorm(gamma, beta, eps);
+            layer.setInput(x, LayerWorkspaceMgr.noWorkspaces());
+            INDArray output = layer.activate(true, LayerWorkspaceMgr.noWorkspaces()).dup();
+            return Pair.of(output, layer.backpropGradient(dy, LayerWorkspaceMgr.noWorkspaces()));
+        });
+        assertEquals(0, dl4j.getFirst().sub(out).amaxNumber().doubleValue(), 2e-5);
+        assertEquals(0, dl4j.getSecond().getSecond().sub(dx).amaxNumber().doubleValue(), 2e-5);
+        Gradient gradient = dl4j.getSecond().getFirst();
+        assertArrayEquals(gradient.getGradientFor("gamma").toFloatVector(), dGamma, 2e-3f);
+        assertArrayEquals(gradient.getGradientFor("beta").toFloatVector(), dBeta, 2e-3f);
+        assertTrue(dx.amaxNumber().doubleValue() > 1e-3, "a gradient to compare");
+    }
+
+    private static org.deeplearning4j.nn.layers.normalization.BatchNormalization dl4jBatchNorm(float[] gamma,
+            float[] beta, double eps) {
+        var conf = new NeuralNetConfiguration.Builder().layer(new BatchNormalization.Builder().nIn(gamma.length)
+                .nOut(gamma.length).eps(eps).build()).build();
+        var layerConf = conf.getLayer();
+        long count = layerConf.initializer().numParams(conf);
+        INDArray params = Nd4j.create(DataType.FLOAT, 1, count);
+        var layer = (org.deeplearning4j.nn.layers.normalization.BatchNormalization) layerConf.instantiate(conf, null, 0,
+                params, true, DataType.FLOAT);
+        layer.setBackpropGradientsViewArray(Nd4j.create(DataType.FLOAT, 1, count));
+        layer.getParam("gamma").assign(Nd4j.createFromArray(gamma).reshape(1, gamma.length));
+        layer.getParam("beta").assign(Nd4j.createFromArray(beta).reshape(1, beta.length));
+        return layer;
+    }
+}
