@@ -6,11 +6,12 @@ import java.util.Map;
 public final class Bench {
     private static final Map<String, String> BENCHES = Map.of(
             "generate-data", "images per second of generate-data on 200 portraits, 1 thread against all cores",
-            "train", "training images/s per phase at 320, batch 8, and peak memory: DL4J out of the box against shipped",
+            "train", "training images/s per phase at 320, batch 8, and peak memory per variant (+threadsN, +glibc, +runtime=DIR)",
             "profile", "where one end-to-end training step's time goes, per layer type, forward and backward",
             "infer", "ms per image at 320: ONNX Runtime batch 1 and 8 against DL4J, and the GEMM compute floor",
             "eval", "images/s of model-mode shm:eval on 200 eg1800 portraits, ONNX Runtime against DL4J",
-            "quality", "eval SAD/MSE/Grad/Conn after a fixed training budget, per training variant, beside trivial predictors");
+            "quality", "eval SAD/MSE/Grad/Conn after a fixed training budget, per training variant, beside trivial predictors",
+            "epoch", "whole epochs of shm:train at 320, batch 8: steps, wait for data, batch-norm statistics, eval, the rest");
 
     private Bench() {
     }
@@ -25,6 +26,7 @@ public final class Bench {
             case "eval" -> EvalBench.main(rest);
             case "profile" -> ProfileBench.main(rest);
             case "quality" -> QualityBench.main(rest);
+            case "epoch" -> EpochBench.main(rest);
             default -> {
                 System.err.println("Unknown benchmark '" + name + "'. Known:");
                 BENCHES.forEach((key, text) -> System.err.println("  " + key + ": " + text));

@@ -1,12 +1,17 @@
 package dev.shm.bench;
 
+import dev.shm.runtime.config.ConfigLoader;
+import dev.shm.runtime.config.ShmConfig;
 import dev.shm.runtime.config.SyntheticConfig;
+import dev.shm.runtime.data.DatasetGenerator;
 import dev.shm.runtime.data.SourceLayout;
 import dev.shm.runtime.data.SyntheticPortraits;
 import dev.shm.runtime.progress.Progress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The portraits a benchmark runs on: {@code n} eg1800 photos under {@code -Dshm.sharedData}, else synthetic ones. */
 final class Portraits {
@@ -22,5 +27,21 @@ final class Portraits {
         }
         return SyntheticPortraits.ensure(source, new SyntheticConfig(n, syntheticWidth, syntheticHeight), 9527,
                 Progress.silent("bench"));
+    }
+
+    /** The config overrides that name a {@link #source} and a dataset folder under {@code work}. */
+    static Map<String, String> dataOverrides(Path source, Path work) {
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put("generate_data.path_mt_human", source.toString());
+        data.put("generate_data.path_save", work.resolve("dataset").toString());
+        data.put("generate_data.generate_debug", "false");
+        return data;
+    }
+
+    /** shm:generate-data's dataset of {@code source}, made under {@code work}. */
+    static Path dataset(Path source, Path work) {
+        ShmConfig config = new ConfigLoader(work, work).load(null, dataOverrides(source, work));
+        return new DatasetGenerator(config.generateData(), config.seed(), work, Progress.silent("bench")).run(true)
+                .dataset();
     }
 }

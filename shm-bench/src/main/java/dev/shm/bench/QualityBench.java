@@ -45,13 +45,8 @@ public final class QualityBench {
         Path work = Files.createTempDirectory("shm-bench-quality");
         try {
             Path source = Portraits.source(images, work, 192, 256);
-            Map<String, String> data = new HashMap<>();
-            data.put("generate_data.path_mt_human", source.toString());
-            data.put("generate_data.path_save", work.resolve("dataset").toString());
-            data.put("generate_data.generate_debug", "false");
-            ShmConfig dataConfig = new ConfigLoader(work, work).load(null, data);
-            Path dataset = new DatasetGenerator(dataConfig.generateData(), dataConfig.seed(), work,
-                    Progress.silent("bench")).run(true).dataset();
+            Map<String, String> data = Portraits.dataOverrides(source, work);
+            Path dataset = Portraits.dataset(source, work);
             System.out.printf(Locale.ROOT, "quality on %d %s portraits (split 6:2:2), patch and eval size %d, "
                     + "%d T-Net + %d end-to-end epochs, batch 8%n", images,
                     Files.isDirectory(source.resolve("images")) ? "real eg1800" : "synthetic", patch, tNetEpochs,

@@ -10,14 +10,21 @@ import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs a benchmark's child JVM once per native configuration (a JVM loads one ND4J native build) and relays its
  * table rows ({@code | VARIANT | ...}) with the variant's name. Names: {@code default} is DL4J out of the box (the
  * generic build, layer helpers off), {@code shipped} is what shm runs (the oneDNN build with DL4J's oneDNN layer
  * helpers); any other name is a platform extension ({@code avx2}, {@code avx512}, {@code onednn-avx512}) with the
- * helpers on, and a {@code -nohelpers} suffix turns them off.
+ * helpers on, and a {@code -nohelpers} suffix turns them off. Modifiers follow a {@code +}: {@code +threadsN} runs
+ * ND4J, oneDNN and shm's Java kernels on N threads; {@code +glibc} has glibc's allocator keep freed memory (one
+ * arena, no mmap per allocation, no trimming), as {@code MALLOC_ARENA_MAX=1 MALLOC_MMAP_MAX_=0
+ * MALLOC_TRIM_THRESHOLD_=64G} set before {@code mvn} would; {@code +thp} has it ask for transparent huge pages
+ * for the large blocks it maps ({@code GLIBC_TUNABLES=glibc.malloc.hugetlb=1}); {@code +runtime=DIR} puts another build of shm-runtime's
+ * classes (DIR) ahead of this one, to measure an earlier version beside the current one.
  */
 final class Variants {
     private static final String EXTENSION = "org.bytedeco.javacpp.platform.extension";
@@ -28,15 +35,28 @@ final class Variants {
     static void run(String variants, Class<?> main, List<String> properties) throws IOException, InterruptedException {
         for (String listed : variants.split(",")) {
             String variant = listed.trim();
+            String[] parts = variant.split("\\+");
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-            command.addAll(jvmOptions(variant));
+            command.addAll(jvmOptions(parts[0]));
+            Map<String, String> environment = new HashMap<>();
+            for (int i = 1; i < parts.length; i++) {
+                modify(parts[i], command, environment);
+            }
             for (String property : properties) {
                 if (System.getProperty(property) != null) {
                     command.add("-D" + property + "=" + System.getProperty(property));
                 }
             }
-            command.addAll(List.of("-cp", classPath(), main.getName(), "child"));
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String classPath = classPath();
+            for (int i = 1; i < parts.length; i++) {
+                if (parts[i].startsWith("runtime=")) {
+                    classPath = parts[i].substring("runtime=".length()) + File.pathSeparator + classPath;
+                }
+            }
+            command.addAll(List.of("-cp", classPath, main.getName(), "child"));
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = out.readLine()) != null) {
@@ -49,6 +69,23 @@ final class Variants {
             if (process.waitFor() != 0) {
                 System.out.println("| " + variant + " | failed to run (exit " + process.exitValue() + ") |");
             }
+        }
+    }
+
+    private static void modify(String modifier, List<String> command, Map<String, String> environment) {
+        if (modifier.matches("threads[1-9][0-9]*")) {
+            int threads = Integer.parseInt(modifier.substring("threads".length()));
+            environment.put("OMP_NUM_THREADS", Integer.toString(threads));
+            command.add("-Djava.util.concurrent.ForkJoinPool.common.parallelism=" + (threads - 1));
+        } else if (modifier.equals("glibc")) {
+            environment.put("MALLOC_ARENA_MAX", "1");
+            environment.put("MALLOC_MMAP_MAX_", "0");
+            environment.put("MALLOC_TRIM_THRESHOLD_", Long.toString(64L << 30));
+        } else if (modifier.equals("thp")) {
+            environment.put("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1");
+        } else if (!modifier.startsWith("runtime=")) {
+            throw new IllegalArgumentException("unknown variant modifier '+" + modifier
+                    + "': expected +threadsN, +glibc, +thp or +runtime=DIR");
         }
     }
 

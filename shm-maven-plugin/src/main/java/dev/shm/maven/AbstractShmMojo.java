@@ -109,18 +109,29 @@ public abstract class AbstractShmMojo extends AbstractMojo {
     }
 
     ShmConfig loadConfig() {
+        Path file = configFile();
+        if (file != null) {
+            getLog().debug("shm configuration: " + file);
+        }
+        return new ConfigLoader(baseDir(), outputPath()).load(file, configOverrides());
+    }
+
+    /** The configuration file: {@code config}, else the project's {@code config.yaml}, else none. */
+    protected Path configFile() {
         Path file = config != null ? baseDir().resolve(config.toPath()) : null;
         if (file == null && baseDir().resolve("config.yaml").toFile().isFile()) {
             file = baseDir().resolve("config.yaml");
         }
+        return file;
+    }
+
+    /** Every single-key override, weakest first: the POM's, this goal's parameters', then the properties'. */
+    protected Map<String, String> configOverrides() {
         Map<String, String> all = new LinkedHashMap<>(overrides);
         all.putAll(parameterOverrides());
         all.putAll(propertyOverrides(session.getSystemProperties()));
         all.putAll(propertyOverrides(session.getUserProperties()));
-        if (file != null) {
-            getLog().debug("shm configuration: " + file);
-        }
-        return new ConfigLoader(baseDir(), outputPath()).load(file, all);
+        return all;
     }
 
     /** {@code shm.<section>.<key>} and {@code shm.<top-level key>} properties; other {@code shm.*} are parameters. */

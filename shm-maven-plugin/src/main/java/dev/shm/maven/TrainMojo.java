@@ -3,10 +3,14 @@ package dev.shm.maven;
 import dev.shm.runtime.config.ShmConfig;
 import dev.shm.runtime.progress.Progress;
 import dev.shm.runtime.train.Trainer;
+import dev.shm.runtime.train.TrainingProcess;
 import java.io.File;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.apache.maven.artifact.Artifact;
+import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -30,13 +34,42 @@ public class TrainMojo extends AbstractShmMojo {
     @Parameter(property = "shm.phases", defaultValue = "pre_train_t_net,end_to_end")
     private String phases;
 
+    /** Train in a JVM of its own, started with {@code allocator}'s settings; false trains in Maven's JVM. */
+    @Parameter(property = "shm.fork", defaultValue = "true")
+    private boolean fork;
+
+    /**
+     * glibc's allocator in the training JVM: {@code keep} keeps freed memory for the next allocation (fastest, more
+     * memory held), {@code hugepages} maps large blocks in transparent huge pages, {@code system} leaves glibc's
+     * defaults. The README's training figures compare them.
+     */
+    @Parameter(property = "shm.allocator", defaultValue = "keep")
+    private String allocator;
+
+    @Parameter(defaultValue = "${plugin.artifacts}", readonly = true, required = true)
+    private List<Artifact> pluginArtifacts;
+
+    private TrainingProcess.Allocator allocator() throws MojoFailureException {
+        try {
+            return TrainingProcess.Allocator.valueOf(allocator.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new MojoFailureException("shm.allocator is '" + allocator
+                    + "': expected keep, hugepages or system (-Dshm.allocator=keep)");
+        }
+    }
+
+    private List<Path> classPath() {
+        return pluginArtifacts.stream().map(Artifact::getFile).filter(java.util.Objects::nonNull).map(File::toPath)
+                .toList();
+    }
+
     @Override
     protected String goal() {
         return "train";
     }
 
     @Override
-    protected void run(ShmConfig config, Progress progress) {
+    protected void run(ShmConfig config, Progress progress) throws MojoFailureException {
         List<String> selected = new ArrayList<>();
         for (String phase : phases.split(",")) {
             if (!phase.isBlank()) {
@@ -45,8 +78,11 @@ public class TrainMojo extends AbstractShmMojo {
         }
         var dataset = dataUrl != null ? baseDir().resolve(dataUrl.toPath()) : config.generateData().pathSave();
         var checkpoints = trainUrl != null ? baseDir().resolve(trainUrl.toPath()) : outputPath();
-        List<Trainer.PhaseResult> results = new Trainer(progress)
-                .run(new Trainer.Request(config, dataset, checkpoints, selected, force));
+        List<Trainer.PhaseResult> results = fork
+                ? TrainingProcess.run(new TrainingProcess.Launch(baseDir(), outputPath(), configFile(),
+                        configOverrides(), dataset, checkpoints, selected, force, allocator()), classPath(), progress,
+                        getLog()::debug)
+                : new Trainer(progress).run(new Trainer.Request(config, dataset, checkpoints, selected, force));
         for (Trainer.PhaseResult result : results) {
             getLog().info(String.format(Locale.ROOT, "%s: %s%s%s", result.phase(),
                     result.upToDate() ? "up to date, " : "", result.finalCheckpoint(),

@@ -35,6 +35,11 @@ public final class Progress {
         emit(ProgressEvent.warn(goal, message));
     }
 
+    /** Passes on an event another process reported, as it came. */
+    public void relay(ProgressEvent event) {
+        emit(event);
+    }
+
     public Task task(String name, long total) {
         return new Task(name, total);
     }

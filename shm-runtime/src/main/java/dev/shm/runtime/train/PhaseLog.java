@@ -41,9 +41,11 @@ final class PhaseLog {
                 seconds));
     }
 
-    void epoch(int epoch, double meanLoss, double sad, double seconds) {
-        write(LATEST, String.format(Locale.ROOT, "epoch: %d, mean loss: %.9f%s, time: %.1f s", epoch, meanLoss,
-                Double.isNaN(sad) ? "" : String.format(Locale.ROOT, ", eval sad: %.6f", sad), seconds));
+    void epoch(int epoch, double meanLoss, double sad, EpochTimes times) {
+        write(LATEST, String.format(Locale.ROOT, "epoch: %d, mean loss: %.9f%s, time: %.1f s, steps: %.1f s, "
+                + "images/s: %.3f, data wait: %.2f s, batch-norm statistics: %.1f s, eval: %.1f s", epoch, meanLoss,
+                Double.isNaN(sad) ? "" : String.format(Locale.ROOT, ", eval sad: %.6f", sad), times.seconds(),
+                times.steps(), times.imagesPerSecond(), times.dataWait(), times.statistics(), times.eval()));
         TrainingCurves.write(dir, phase);
     }
 

@@ -277,10 +277,15 @@ public final class Trainer {
                     long epochStart = System.nanoTime();
                     double lossSum = 0;
                     int stepInEpoch = 0;
+                    long epochImages = 0;
+                    long waited = 0;
+                    long stepping = 0;
                     Iterator<MultiDataSet> batches = loader.epoch(epoch);
                     while (batches.hasNext()) {
+                        long waitStart = System.nanoTime();
                         MultiDataSet batch = batches.next();
                         long stepStart = System.nanoTime();
+                        waited += stepStart - waitStart;
                         graph.fit(batch);
                         if (kind != Networks.Kind.M_NET) {
                             TNet.setBilinearKernels(graph);
@@ -295,16 +300,22 @@ public final class Trainer {
                         lossSum += loss;
                         long batchImages = batch.getFeatures(0).size(0);
                         images += batchImages;
-                        log.step(epoch, stepInEpoch, loss, (System.nanoTime() - stepStart) / 1e9);
+                        epochImages += batchImages;
+                        long stepTime = System.nanoTime() - stepStart;
+                        stepping += stepTime;
+                        log.step(epoch, stepInEpoch, loss, stepTime / 1e9);
                         task.advance(1, String.format(Locale.ROOT, "epoch %d/%d, loss %.5f", epoch, config.nEpochs(), loss));
                     }
                     lastLoss = lossSum / stepInEpoch;
+                    long statisticsStart = System.nanoTime();
                     BatchNormStatistics.recompute(graph, statisticsBatches);
                     Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
+                    long evalStart = System.nanoTime();
                     double sad = Double.NaN;
                     if (!evalSamples.isEmpty()) {
                         sad = evalSad(graph, evalSamples);
                     }
+                    long evalEnd = System.nanoTime();
                     boolean best = Double.isFinite(sad) && (Double.isNaN(bestSad) || sad < bestSad);
                     if (best) {
                         bestSad = sad;
@@ -320,10 +331,12 @@ public final class Trainer {
                         saveLatest(graph, state);
                     }
                     double seconds = (System.nanoTime() - epochStart) / 1e9;
-                    log.epoch(epoch, lastLoss, sad, seconds);
-                    progress.info(String.format(Locale.ROOT, "%s: epoch %d/%d, loss %.5f%s, %.1f s", phase, epoch,
+                    EpochTimes times = new EpochTimes(seconds, stepping / 1e9, epochImages, waited / 1e9,
+                            (evalStart - statisticsStart) / 1e9, (evalEnd - evalStart) / 1e9);
+                    log.epoch(epoch, lastLoss, sad, times);
+                    progress.info(String.format(Locale.ROOT, "%s: epoch %d/%d, loss %.5f%s, %s", phase, epoch,
                             config.nEpochs(), lastLoss, Double.isNaN(sad) ? "" : String.format(Locale.ROOT,
-                                    ", eval sad %.4f%s", sad, best ? " (best)" : ""), seconds));
+                                    ", eval sad %.4f%s", sad, best ? " (best)" : ""), times));
                     if (epoch == config.nEpochs()) {
                         Checkpoints.write(finalCheckpoint, graph, state);
                     }

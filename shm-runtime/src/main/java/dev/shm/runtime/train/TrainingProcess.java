@@ -1,0 +1,279 @@
+package dev.shm.runtime.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.shm.runtime.ShmException;
+import dev.shm.runtime.config.ConfigLoader;
+import dev.shm.runtime.config.ShmConfig;
+import dev.shm.runtime.progress.Progress;
+import dev.shm.runtime.progress.ProgressEvent;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+
+/**
+ * Training in a JVM of its own, started with glibc's allocator set as {@link Allocator} says. oneDNN's
+ * convolutions allocate and free blocks of hundreds of megabytes on every call; by default glibc maps and unmaps
+ * each of them, and the kernel then spends about a third of a training step clearing fresh pages. Variables the
+ * environment already sets are left as they are. The child reports its progress events, its results and its failure
+ * as lines on standard output, which the parent passes on.
+ */
+public final class TrainingProcess {
+    /** glibc's allocator settings for the child. */
+    public enum Allocator {
+        /** Keep freed memory for the next allocation: one arena, no mapping per large block, no trimming. */
+        KEEP(Map.of("MALLOC_ARENA_MAX", "1", "MALLOC_MMAP_MAX_", "0", "MALLOC_TRIM_THRESHOLD_",
+                Long.toString(64L << 30))),
+        /** Map large blocks as before, in transparent huge pages: far fewer page faults, no memory kept. */
+        HUGEPAGES(Map.of("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1")),
+        /** glibc's defaults. */
+        SYSTEM(Map.of());
+
+        private final Map<String, String> environment;
+
+        Allocator(Map<String, String> environment) {
+            this.environment = environment;
+        }
+
+        public Map<String, String> environment() {
+            return environment;
+        }
+    }
+    static final String EVENT = "@shm-event ";
+    static final String RESULT = "@shm-result ";
+    static final String ERROR = "@shm-error ";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int KEPT_OUTPUT_LINES = 20;
+
+    /** What the child needs to load the same configuration and train: {@link ConfigLoader}'s inputs and the request. */
+    public record Launch(Path baseDir, Path outputDir, Path configFile, Map<String, String> overrides, Path dataset,
+            Path trainUrl, List<String> phases, boolean force, Allocator allocator) {
+        Properties toProperties() {
+            Properties properties = new Properties();
+            properties.setProperty("baseDir", baseDir.toString());
+            properties.setProperty("outputDir", outputDir.toString());
+            if (configFile != null) {
+                properties.setProperty("configFile", configFile.toString());
+            }
+            properties.setProperty("dataset", dataset.toString());
+            properties.setProperty("trainUrl", trainUrl.toString());
+            properties.setProperty("phases", String.join(",", phases));
+            properties.setProperty("force", Boolean.toString(force));
+            properties.setProperty("allocator", allocator.name());
+            overrides.forEach((key, value) -> properties.setProperty("override." + key, value));
+            return properties;
+        }
+
+        static Launch fromProperties(Properties properties) {
+            Map<String, String> overrides = new LinkedHashMap<>();
+            for (String name : properties.stringPropertyNames()) {
+                if (name.startsWith("override.")) {
+                    overrides.put(name.substring("override.".length()), properties.getProperty(name));
+                }
+            }
+            String configFile = properties.getProperty("configFile");
+            String phases = properties.getProperty("phases");
+            return new Launch(Path.of(properties.getProperty("baseDir")), Path.of(properties.getProperty("outputDir")),
+                    configFile == null ? null : Path.of(configFile), overrides, Path.of(properties.getProperty("dataset")),
+                    Path.of(properties.getProperty("trainUrl")), phases.isEmpty() ? List.of() : List.of(phases.split(",")),
+                    Boolean.parseBoolean(properties.getProperty("force")),
+                    Allocator.valueOf(properties.getProperty("allocator")));
+        }
+    }
+
+    private TrainingProcess() {
+    }
+
+    /**
+     * Trains in a child JVM on {@code classPath} (shm-runtime and its dependencies), relays its events to
+     * {@code progress} and every other line it prints to {@code output}, and returns its results.
+     */
+    public static List<Trainer.PhaseResult> run(Launch launch, List<Path> classPath, Progress progress,
+            Consumer<String> output) {
+        Path request = null;
+        Process process = null;
+        Thread stopChild = null;
+        try {
+            request = Files.createTempFile("shm-train", ".properties");
+            try (Writer writer = Files.newBufferedWriter(request, StandardCharsets.UTF_8)) {
+                launch.toProperties().store(writer, "shm:train in a JVM of its own");
+            }
+            ProcessBuilder builder = new ProcessBuilder(command(classPath, request)).redirectErrorStream(true);
+            launch.allocator().environment().forEach(builder.environment()::putIfAbsent);
+            process = builder.start();
+            Process child = process;
+            stopChild = new Thread(child::destroyForcibly, "shm-train-stop");
+            Runtime.getRuntime().addShutdownHook(stopChild);
+            List<Trainer.PhaseResult> results = new ArrayList<>();
+            String error = null;
+            Deque<String> lastOutput = new ArrayDeque<>();
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    if (line.startsWith(EVENT)) {
+                        progress.relay(event(JSON.readTree(line.substring(EVENT.length()))));
+                    } else if (line.startsWith(RESULT)) {
+                        results.add(result(JSON.readTree(line.substring(RESULT.length()))));
+                    } else if (line.startsWith(ERROR)) {
+                        error = JSON.readTree(line.substring(ERROR.length())).asText();
+                    } else {
+                        output.accept(line);
+                        lastOutput.addLast(line);
+                        if (lastOutput.size() > KEPT_OUTPUT_LINES) {
+                            lastOutput.removeFirst();
+                        }
+                    }
+                }
+            }
+            int exit = child.waitFor();
+            if (error != null) {
+                throw new ShmException(error);
+            }
+            if (exit != 0) {
+                throw new ShmException("The training process exited with code " + exit + "; its last output:\n"
+                        + String.join("\n", lastOutput));
+            }
+            return results;
+        } catch (IOException e) {
+            throw new ShmException("Could not run the training process: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ShmException("Training was interrupted", e);
+        } finally {
+            if (process != null) {
+                process.destroyForcibly();
+            }
+            if (stopChild != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(stopChild);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook runs anyway
+                }
+            }
+            if (request != null) {
+                try {
+                    Files.deleteIfExists(request);
+                } catch (IOException ignored) {
+                    // a temporary file
+                }
+            }
+        }
+    }
+
+    private static List<String> command(List<Path> classPath, Path request) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx" + Runtime.getRuntime().maxMemory());
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith("org.bytedeco.") || name.startsWith("org.nd4j.")
+                    || name.startsWith("org.eclipse.deeplearning4j.")) {
+                command.add("-D" + name + "=" + System.getProperty(name));
+            }
+        }
+        command.add("-cp");
+        command.add(String.join(java.io.File.pathSeparator, classPath.stream().map(Path::toString).toList()));
+        command.add(TrainingProcess.class.getName());
+        command.add(request.toString());
+        return command;
+    }
+
+    /** The child: trains as {@code args[0]} (a launch's properties) says, reporting on standard output. */
+    public static void main(String[] args) {
+        PrintStream out = System.out;
+        try {
+            Properties properties = new Properties();
+            try (Reader reader = Files.newBufferedReader(Path.of(args[0]), StandardCharsets.UTF_8)) {
+                properties.load(reader);
+            }
+            Launch launch = Launch.fromProperties(properties);
+            ShmConfig config = new ConfigLoader(launch.baseDir(), launch.outputDir())
+                    .load(launch.configFile(), launch.overrides());
+            Progress progress = new Progress("train", List.of(event -> report(out, EVENT, json(event))));
+            for (Trainer.PhaseResult result : new Trainer(progress).run(new Trainer.Request(config, launch.dataset(),
+                    launch.trainUrl(), launch.phases(), launch.force()))) {
+                report(out, RESULT, json(result));
+            }
+            out.flush();
+            System.exit(0);
+        } catch (ShmException e) {
+            report(out, ERROR, JSON.getNodeFactory().textNode(e.getMessage()).toString());
+            System.exit(2);
+        } catch (Throwable t) {
+            t.printStackTrace(out);
+            out.flush();
+            System.exit(1);
+        }
+    }
+
+    private static void report(PrintStream out, String kind, String json) {
+        synchronized (out) {
+            out.println(kind + json);
+            out.flush();
+        }
+    }
+
+    static String json(ProgressEvent event) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("goal", event.goal());
+        node.put("kind", event.kind());
+        node.put("task", event.task());
+        node.put("message", event.message());
+        node.put("done", event.done());
+        node.put("total", event.total());
+        node.put("itemsPerSecond", event.itemsPerSecond());
+        node.put("etaSeconds", event.etaSeconds());
+        return node.toString();
+    }
+
+    static ProgressEvent event(JsonNode node) {
+        return new ProgressEvent(node.get("goal").asText(), node.get("kind").asText(), text(node.get("task")),
+                text(node.get("message")), node.get("done").asLong(), node.get("total").asLong(),
+                node.get("itemsPerSecond").asDouble(), node.get("etaSeconds").asDouble());
+    }
+
+    static String json(Trainer.PhaseResult result) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("phase", result.phase());
+        node.put("upToDate", result.upToDate());
+        node.put("finalCheckpoint", result.finalCheckpoint().toString());
+        node.put("bestCheckpoint", result.bestCheckpoint() == null ? null : result.bestCheckpoint().toString());
+        node.put("epochs", result.epochs());
+        node.put("lastLoss", result.lastLoss());
+        node.put("bestSad", result.bestSad());
+        node.put("imagesPerSecond", result.imagesPerSecond());
+        return node.toString();
+    }
+
+    static Trainer.PhaseResult result(JsonNode node) {
+        String best = text(node.get("bestCheckpoint"));
+        return new Trainer.PhaseResult(node.get("phase").asText(), node.get("upToDate").asBoolean(),
+                Path.of(node.get("finalCheckpoint").asText()), best == null ? null : Path.of(best),
+                node.get("epochs").asInt(), number(node.get("lastLoss")), number(node.get("bestSad")),
+                number(node.get("imagesPerSecond")));
+    }
+
+    private static String text(JsonNode node) {
+        return node == null || node.isNull() ? null : node.asText();
+    }
+
+    /** Jackson writes NaN as the string "NaN" (doubles that are not numbers have no JSON form). */
+    private static double number(JsonNode node) {
+        return node.isNumber() ? node.asDouble() : Double.parseDouble(node.asText());
+    }
+}

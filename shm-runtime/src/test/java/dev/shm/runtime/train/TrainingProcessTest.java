@@ -1,0 +1,61 @@
+package dev.shm.runtime.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shm.runtime.ShmException;
+import dev.shm.runtime.progress.Progress;
+import dev.shm.runtime.progress.ProgressEvent;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainingProcessTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void launchRoundTripsThroughItsProperties() {
+        var launch = new TrainingProcess.Launch(Path.of("/p r/base"), Path.of("/p r/out"), null,
+                Map.of("pre_train_t_net.lr", "0.001", "seed", "7"), Path.of("/d s/data"), Path.of("/t/train"),
+                List.of("pre_train_t_net", "end_to_end"), true, TrainingProcess.Allocator.KEEP);
+        assertEquals(launch, TrainingProcess.Launch.fromProperties(launch.toProperties()));
+        var withFile = new TrainingProcess.Launch(Path.of("/b"), Path.of("/o"), Path.of("/b/config.yaml"), Map.of(),
+                Path.of("/d"), Path.of("/t"), List.of(), false, TrainingProcess.Allocator.HUGEPAGES);
+        assertEquals(withFile, TrainingProcess.Launch.fromProperties(withFile.toProperties()));
+    }
+
+    @Test
+    void eventsAndResultsRoundTripThroughTheirLines() throws Exception {
+        var event = new ProgressEvent("train", "progress", "end_to_end steps", "epoch 1/2, loss 0.5", 3, 10, 0.25, 28);
+        assertEquals(event, TrainingProcess.event(JSON.readTree(TrainingProcess.json(event))));
+        var info = ProgressEvent.info("train", "line\nwith \"quotes\"");
+        assertEquals(info, TrainingProcess.event(JSON.readTree(TrainingProcess.json(info))));
+        var result = new Trainer.PhaseResult("pre_train_t_net", false, Path.of("/t/final.ckpt"), null, 2, 0.125,
+                Double.NaN, 0.5);
+        var back = TrainingProcess.result(JSON.readTree(TrainingProcess.json(result)));
+        assertEquals(result.finalCheckpoint(), back.finalCheckpoint());
+        assertNull(back.bestCheckpoint());
+        assertTrue(Double.isNaN(back.bestSad()));
+        assertEquals(result.toString(), back.toString());
+    }
+
+    @Test
+    void aFailureInTheChildIsTheParentsFailureWithItsMessage(@TempDir Path work) {
+        var launch = new TrainingProcess.Launch(work, work.resolve("out"), null, Map.of(), work.resolve("no dataset"),
+                work.resolve("train"), List.of("pre_train_t_net"), false, TrainingProcess.Allocator.KEEP);
+        List<ProgressEvent> events = new ArrayList<>();
+        List<Path> classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .map(Path::of).toList();
+        ShmException failure = assertThrows(ShmException.class, () -> TrainingProcess.run(launch, classPath,
+                new Progress("train", List.of(events::add)), line -> { }));
+        assertTrue(failure.getMessage().contains("no dataset"), failure.getMessage());
+    }
+}
