@@ -23,7 +23,8 @@ import java.util.Map;
  * ND4J, oneDNN and shm's Java kernels on N threads; {@code +glibc} has glibc's allocator keep freed memory (one
  * arena, no mmap per allocation, no trimming), as {@code MALLOC_ARENA_MAX=1 MALLOC_MMAP_MAX_=0
  * MALLOC_TRIM_THRESHOLD_=64G} set before {@code mvn} would; {@code +thp} has it ask for transparent huge pages
- * for the large blocks it maps ({@code GLIBC_TUNABLES=glibc.malloc.hugetlb=1}); {@code +runtime=DIR} puts another build of shm-runtime's
+ * for the large blocks it maps ({@code GLIBC_TUNABLES=glibc.malloc.hugetlb=1}); {@code +passive} has OpenMP's idle
+ * threads sleep at once instead of spinning ({@code OMP_WAIT_POLICY=PASSIVE}); {@code +runtime=DIR} puts another build of shm-runtime's
  * classes (DIR) ahead of this one, to measure an earlier version beside the current one.
  */
 final class Variants {
@@ -81,11 +82,13 @@ final class Variants {
             environment.put("MALLOC_ARENA_MAX", "1");
             environment.put("MALLOC_MMAP_MAX_", "0");
             environment.put("MALLOC_TRIM_THRESHOLD_", Long.toString(64L << 30));
+        } else if (modifier.equals("passive")) {
+            environment.put("OMP_WAIT_POLICY", "PASSIVE");
         } else if (modifier.equals("thp")) {
             environment.put("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1");
         } else if (!modifier.startsWith("runtime=")) {
             throw new IllegalArgumentException("unknown variant modifier '+" + modifier
-                    + "': expected +threadsN, +glibc, +thp or +runtime=DIR");
+                    + "': expected +threadsN, +glibc, +thp, +passive or +runtime=DIR");
         }
     }
 

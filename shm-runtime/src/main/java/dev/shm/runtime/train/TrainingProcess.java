@@ -29,8 +29,9 @@ import java.util.function.Consumer;
 /**
  * Training in a JVM of its own, started with glibc's allocator set as {@link Allocator} says. oneDNN's
  * convolutions allocate and free blocks of hundreds of megabytes on every call; by default glibc maps and unmaps
- * each of them, and the kernel then spends about a third of a training step clearing fresh pages. Variables the
- * environment already sets are left as they are. The child reports its progress events, its results and its failure
+ * each of them, and the kernel then spends about a third of a training step clearing fresh pages. OpenMP's idle
+ * threads sleep at once ({@link #THREADS}) instead of spinning on a core that shm's Java kernels need between
+ * ND4J's operations. Variables the environment already sets are left as they are. The child reports its progress events, its results and its failure
  * as lines on standard output, which the parent passes on.
  */
 public final class TrainingProcess {
@@ -54,6 +55,8 @@ public final class TrainingProcess {
             return environment;
         }
     }
+    /** OpenMP's setting for the child, whatever the allocator. */
+    public static final Map<String, String> THREADS = Map.of("OMP_WAIT_POLICY", "PASSIVE");
     static final String EVENT = "@shm-event ";
     static final String RESULT = "@shm-result ";
     static final String ERROR = "@shm-error ";
@@ -115,6 +118,7 @@ public final class TrainingProcess {
             }
             ProcessBuilder builder = new ProcessBuilder(command(classPath, request)).redirectErrorStream(true);
             launch.allocator().environment().forEach(builder.environment()::putIfAbsent);
+            THREADS.forEach(builder.environment()::putIfAbsent);
             process = builder.start();
             Process child = process;
             stopChild = new Thread(child::destroyForcibly, "shm-train-stop");
