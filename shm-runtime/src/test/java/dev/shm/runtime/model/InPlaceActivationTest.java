@@ -1,5 +1,6 @@
 package dev.shm.runtime.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,5 +68,22 @@ class InPlaceActivationTest {
         ComputationGraph network = new ComputationGraph(graph);
         network.init();
         return network;
+    }
+
+    @Test
+    void passesTheGradientExactlyWhereTheActivationIsBetweenZeroAndItsUpperBound() {
+        float[] activations = {-1, -0f, 0, 0.5f, 6, 7, Float.NaN, Float.POSITIVE_INFINITY};
+        float[] gradient = {1, 2, 3, 4, 5, 6, 7, 8};
+        int relu6 = Float.floatToRawIntBits(6f);
+        int relu = Float.floatToRawIntBits(Float.POSITIVE_INFINITY) + 1;
+        assertArrayEquals(new float[] {0, 0, 0, 4, 0, 0, 0, 0}, pass(activations, gradient, relu6));
+        assertArrayEquals(new float[] {0, 0, 0, 4, 5, 6, 0, 8}, pass(activations, gradient, relu));
+    }
+
+    private static float[] pass(float[] activations, float[] gradient, int upperBits) {
+        java.nio.FloatBuffer out = java.nio.FloatBuffer.allocate(activations.length);
+        InPlaceActivation.passWhereActive(java.nio.FloatBuffer.wrap(activations), java.nio.FloatBuffer.wrap(gradient),
+                upperBits, out, activations.length);
+        return out.array();
     }
 }
