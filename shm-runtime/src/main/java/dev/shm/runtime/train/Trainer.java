@@ -30,6 +30,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
@@ -64,6 +67,8 @@ public final class Trainer {
 
     /** How many training images measure the batch-norm statistics a checkpoint keeps. */
     static final int STATISTICS_IMAGES = 64;
+    /** The folder, beside a phase's checkpoints, that keeps earlier runs a fresh start moved aside. */
+    public static final String PREVIOUS = "previous";
 
     private final Progress progress;
 
@@ -244,7 +249,7 @@ public final class Trainer {
                 bestEpoch = loaded.state().bestEpoch();
                 progress.info(phase + ": resuming from " + resume + " at epoch " + startEpoch);
             } else {
-                clearPhaseDirectory();
+                keepPreviousRun();
                 graph = newGraph();
                 if (config.initWeight() != null) {
                     InitialWeights.Report report = InitialWeights.load(config.initWeight(), graph);
@@ -391,8 +396,8 @@ public final class Trainer {
             if (hash.equals(Checkpoints.readState(newest).phaseHash())) {
                 return newest;
             }
-            progress.info(phase + ": " + newest + " was made with another configuration, data or starting weights; "
-                    + "training the phase afresh");
+            progress.warn(phase + ": " + newest + " was made with another configuration, data, starting weights or"
+                    + " shm version; training the phase afresh");
             return null;
         }
 
@@ -425,19 +430,30 @@ public final class Trainer {
             }
         }
 
-        /** A fresh start removes this phase's old checkpoints and logs (files of ours, by name) so none is mistaken. */
-        private void clearPhaseDirectory() {
+        /**
+         * A fresh start moves this phase's earlier checkpoints and logs (files of ours, by name) into
+         * {@code previous/<time>/} beside them, so none is mistaken for the new run's and none is lost.
+         */
+        private void keepPreviousRun() {
             if (!Files.isDirectory(dir)) {
                 return;
             }
             try (Stream<Path> files = Files.list(dir)) {
-                for (Path file : files.toList()) {
+                List<Path> ours = files.filter(file -> {
                     String name = file.getFileName().toString();
-                    if (name.startsWith("semantic_hm_") && name.endsWith(Checkpoints.EXTENSION)
-                            || name.equals(PhaseLog.LATEST) || name.equals(PhaseLog.BEST)) {
-                        Files.delete(file);
-                    }
+                    return name.startsWith("semantic_hm_") && name.endsWith(Checkpoints.EXTENSION)
+                            || name.equals(PhaseLog.LATEST) || name.equals(PhaseLog.BEST);
+                }).toList();
+                if (ours.isEmpty()) {
+                    return;
                 }
+                Path kept = dir.resolve(PREVIOUS).resolve(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS'Z'")
+                        .withZone(ZoneOffset.UTC).format(Instant.now()));
+                Files.createDirectories(kept);
+                for (Path file : ours) {
+                    Files.move(file, kept.resolve(file.getFileName()));
+                }
+                progress.warn(phase + ": the earlier run's " + ours.size() + " checkpoints and logs are kept in " + kept);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -1,5 +1,6 @@
 package dev.shm.runtime.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -112,6 +113,27 @@ class TrainerTest {
         assertTrue(files.stream().noneMatch(f -> f.startsWith("semantic_hm_latest_")), files.toString());
         assertNotNull(mNet.bestCheckpoint());
         assertTrue(Double.isFinite(mNet.lastLoss()));
+    }
+
+    @Test
+    void aChangedConfigurationKeepsTheEarlierRunAsideAndWarns() throws IOException {
+        Path phase = dir.resolve("changed/ckpt_s2/pre_train_t_net");
+        train(config(Map.of("pre_train_t_net.nEpochs", "1")), dir.resolve("changed"), List.of("pre_train_t_net"),
+                e -> { });
+        byte[] earlierFinal = Files.readAllBytes(phase.resolve(Trainer.FINAL));
+        List<ProgressEvent> events = new ArrayList<>();
+        train(config(Map.of("pre_train_t_net.nEpochs", "1", "pre_train_t_net.lr", "0.0005")), dir.resolve("changed"),
+                List.of("pre_train_t_net"), events::add);
+        List<Path> kept;
+        try (var runs = Files.list(phase.resolve(Trainer.PREVIOUS))) {
+            kept = runs.toList();
+        }
+        assertEquals(1, kept.size());
+        assertArrayEquals(earlierFinal, Files.readAllBytes(kept.get(0).resolve(Trainer.FINAL)));
+        assertTrue(Files.isRegularFile(kept.get(0).resolve("log_latest.txt")));
+        assertTrue(Files.isRegularFile(phase.resolve(Trainer.FINAL)), "the new run's final checkpoint");
+        assertTrue(events.stream().anyMatch(e -> e.kind().equals("warn") && e.message().contains("another configuration")));
+        assertTrue(events.stream().anyMatch(e -> e.kind().equals("warn") && e.message().contains(kept.get(0).toString())));
     }
 
     @Test
