@@ -10,14 +10,24 @@ import java.util.List;
 
 /**
  * The list files ({@code train.txt}, ...): one sample a line, {@code <image> <matte>}, each path relative to the
- * split's folder when it lies inside it and absolute otherwise.
+ * split's folder when it lies inside it and absolute otherwise. Where either path holds whitespace, a tab separates
+ * them instead of the space, and the line is read as written; a path with a tab or a line break cannot be listed.
  */
 public final class DatasetLists {
     private DatasetLists() {
     }
 
     public static String line(Path splitDir, Path image, Path matte) {
-        return relative(splitDir, image) + " " + relative(splitDir, matte);
+        String imageName = relative(splitDir, image);
+        String matteName = relative(splitDir, matte);
+        for (String name : List.of(imageName, matteName)) {
+            if (name.indexOf('\t') >= 0 || name.indexOf('\n') >= 0 || name.indexOf('\r') >= 0) {
+                throw new ShmException("Cannot list " + name + ": a file name with a tab or a line break cannot be"
+                        + " written to a list file; rename it");
+            }
+        }
+        boolean whitespace = (imageName + matteName).chars().anyMatch(Character::isWhitespace);
+        return imageName + (whitespace ? "\t" : " ") + matteName;
     }
 
     public static List<Entry> read(Path listFile) {
@@ -37,9 +47,10 @@ public final class DatasetLists {
             if (text.isEmpty()) {
                 continue;
             }
-            String[] parts = text.split("\\s+");
+            String[] parts = lines.get(i).indexOf('\t') >= 0 ? lines.get(i).split("\t", -1) : text.split("\\s+");
             if (parts.length != 2) {
-                throw new ShmException(listFile + " line " + (i + 1) + ": expected '<image> <matte>', got '" + text + "'");
+                throw new ShmException(listFile + " line " + (i + 1) + ": expected '<image> <matte>' (a tab between"
+                        + " them where a name holds a space), got '" + text + "'");
             }
             entries.add(new Entry(dir.resolve(parts[0]).normalize(), dir.resolve(parts[1]).normalize()));
         }
