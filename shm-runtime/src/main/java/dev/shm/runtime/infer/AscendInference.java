@@ -10,6 +10,7 @@ import dev.shm.runtime.image.Raster;
 import dev.shm.runtime.image.Resize;
 import dev.shm.runtime.image.Resize.Interpolation;
 import dev.shm.runtime.io.AtomicFiles;
+import dev.shm.runtime.io.Stamps;
 import dev.shm.runtime.metrics.MattingMetrics;
 import dev.shm.runtime.model.Inputs;
 import dev.shm.runtime.progress.Progress;
@@ -39,6 +40,8 @@ public final class AscendInference {
     public static final String OUTPUTS = "result_Files";
     public static final String TIMING = "time_Result/test_perform_static.txt";
     public static final String SUMMARY = "acc.log";
+    /** The fingerprint of the model, .om and test list that the work folder's inputs and outputs come from. */
+    static final String STAMP = ".shm-infer.sha256";
 
     private final Progress progress;
 
@@ -74,6 +77,7 @@ public final class AscendInference {
             throw new ShmException("The exported model " + options.onnx() + " takes " + modelSize + "x" + modelSize
                     + " inputs but infer.size is " + options.size() + "; export again or set infer.size: " + modelSize);
         }
+        forgetFilesOfAnotherModel(options);
         List<String> stems = preprocess(entries, options, stats);
         InferenceExecutors.Executor executor = InferenceExecutors.choose(options, model, progress);
         Path outputs = options.workDir().resolve(OUTPUTS);
@@ -90,6 +94,28 @@ public final class AscendInference {
         double millis = executor.run(options.workDir().resolve(INPUTS), pending, outputs);
         Timing.record(options.workDir().resolve(TIMING), millis, pending.size());
         return postprocess(entries, stems, options, executor.name());
+    }
+
+    /**
+     * Inputs and outputs left in the work folder are resumed only when the same model, .om and test list made them:
+     * otherwise they are removed before anything runs, and the stamp names what fills the folder from now on.
+     */
+    private void forgetFilesOfAnotherModel(Options options) {
+        Path stamp = options.workDir().resolve(STAMP);
+        String fingerprint = Stamps.fingerprint("infer-ascend " + options.size(), options.onnx(), options.om(),
+                options.testList());
+        if (Stamps.upToDate(stamp, fingerprint)) {
+            return;
+        }
+        Path inputs = options.workDir().resolve(INPUTS);
+        Path outputs = options.workDir().resolve(OUTPUTS);
+        if (Files.exists(inputs) || Files.exists(outputs)) {
+            progress.info("The model or the test list changed since " + options.workDir()
+                    + " was filled: preparing and running every image again");
+            AtomicFiles.deleteRecursively(inputs);
+            AtomicFiles.deleteRecursively(outputs);
+        }
+        Stamps.record(stamp, fingerprint);
     }
 
     private List<String> preprocess(List<DatasetLists.Entry> entries, Options options, MeanStd stats) {

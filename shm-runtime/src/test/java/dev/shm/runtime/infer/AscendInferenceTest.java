@@ -119,6 +119,28 @@ class AscendInferenceTest {
     }
 
     @Test
+    void anotherModelRunsEveryImageAgainInsteadOfResuming() throws IOException {
+        Path work = dir.resolve("another-model");
+        Path onnx = dir.resolve("another-model.onnx");
+        Files.copy(exported.onnx(), onnx, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        AscendInference.Options options = new AscendInference.Options(onnx, null, testList, 32, work,
+                InferenceExecutors.Kind.ONNXRUNTIME, null);
+        AscendInference.Result first = new AscendInference(Progress.silent("i")).run(options);
+
+        List<ProgressEvent> unchanged = new ArrayList<>();
+        new AscendInference(new Progress("i", List.of(unchanged::add))).run(options);
+        assertTrue(unchanged.stream().anyMatch(e -> e.message().startsWith("Resuming: 3 of 3")), "same model resumes");
+
+        Files.setLastModifiedTime(onnx, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(onnx).toMillis() + 60_000));
+        List<ProgressEvent> changed = new ArrayList<>();
+        AscendInference.Result again = new AscendInference(new Progress("i", List.of(changed::add))).run(options);
+        assertTrue(changed.stream().anyMatch(e -> e.message().contains("model or the test list changed")));
+        assertTrue(changed.stream().noneMatch(e -> e.message().startsWith("Resuming")), "a re-exported model reruns");
+        assertEquals(first.averageSad(), again.averageSad(), 1e-9);
+    }
+
+    @Test
     void aisBenchStandInAgreesWithOnnxRuntime() {
         AscendInference.Result bench = infer(InferenceExecutors.Kind.AIS_BENCH, standIn("ais_bench"), new ArrayList<>());
         assertTrue(bench.executor().startsWith("ais_bench"));
