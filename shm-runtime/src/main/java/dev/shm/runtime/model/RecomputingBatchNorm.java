@@ -45,8 +45,6 @@ public class RecomputingBatchNorm extends BatchNormalization {
     }
 
     static final class Runtime extends org.deeplearning4j.nn.layers.normalization.BatchNormalization {
-        private static final double ONE_ON_2LOGE_10 = 1.0 / (2 * Math.log(10.0));
-
         private ConvolutionScratch.Producer producer;
         private BatchNormKernels.Statistics statistics;
 
