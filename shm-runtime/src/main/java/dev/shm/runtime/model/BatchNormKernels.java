@@ -9,8 +9,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * one image plane at a time copied into a per-thread array that stays in cache. A pass reads its inputs once and
  * writes its output once, with no temporary arrays: the forward pass measures a channel's mean and (biased)
  * variance, then writes {@code gamma * (x - mean) / sqrt(var + eps) + beta}; the backward pass sums {@code dy} and
- * {@code dy * (x - mean)}, then writes the input's gradient. Sums are taken in double, in four interleaved partial sums per quantity, so the
- * results differ from oneDNN's in the order of float rounding only.
+ * {@code dy * (x - mean)}, then writes the input's gradient. Sums are taken in double, in four interleaved partial
+ * sums per quantity, so the results differ from oneDNN's in the order of float rounding only.
  */
 final class BatchNormKernels {
     /** A channel's batch mean and biased variance, as the forward pass measured them. */
