@@ -1,5 +1,6 @@
 package dev.shm.runtime.progress;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -30,6 +31,19 @@ public final class JsonLinesSink implements ProgressSink, AutoCloseable {
     public synchronized void accept(ProgressEvent event) {
         ObjectNode node = JSON.createObjectNode();
         node.put("time", Instant.now().toString());
+        node.setAll(toJson(event));
+        try {
+            writer.write(JSON.writeValueAsString(node));
+            writer.write('\n');
+            writer.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** An event as one of this file's objects, less its time; counters that are unknown are left out. */
+    public static ObjectNode toJson(ProgressEvent event) {
+        ObjectNode node = JSON.createObjectNode();
         node.put("goal", event.goal());
         node.put("event", event.kind());
         if (event.task() != null) {
@@ -50,13 +64,18 @@ public final class JsonLinesSink implements ProgressSink, AutoCloseable {
         if (event.etaSeconds() >= 0) {
             node.put("eta_seconds", Math.round(event.etaSeconds() * 10) / 10.0);
         }
-        try {
-            writer.write(JSON.writeValueAsString(node));
-            writer.write('\n');
-            writer.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return node;
+    }
+
+    /** The event that {@link #toJson} wrote. */
+    public static ProgressEvent fromJson(JsonNode node) {
+        return new ProgressEvent(node.path("goal").asText(), node.path("event").asText(), text(node.get("task")),
+                text(node.get("message")), node.path("done").asLong(-1), node.path("total").asLong(-1),
+                node.path("items_per_second").asDouble(-1), node.path("eta_seconds").asDouble(-1));
+    }
+
+    private static String text(JsonNode node) {
+        return node == null || node.isNull() ? null : node.asText();
     }
 
     @Override

@@ -7,7 +7,7 @@ import dev.shm.runtime.ShmException;
 import dev.shm.runtime.config.ConfigLoader;
 import dev.shm.runtime.config.ShmConfig;
 import dev.shm.runtime.progress.Progress;
-import dev.shm.runtime.progress.ProgressEvent;
+import dev.shm.runtime.progress.JsonLinesSink;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -131,7 +131,7 @@ public final class TrainingProcess {
                 String line;
                 while ((line = lines.readLine()) != null) {
                     if (line.startsWith(EVENT)) {
-                        progress.relay(event(JSON.readTree(line.substring(EVENT.length()))));
+                        progress.relay(JsonLinesSink.fromJson(JSON.readTree(line.substring(EVENT.length()))));
                     } else if (line.startsWith(RESULT)) {
                         results.add(result(JSON.readTree(line.substring(RESULT.length()))));
                     } else if (line.startsWith(ERROR)) {
@@ -208,7 +208,7 @@ public final class TrainingProcess {
             Launch launch = Launch.fromProperties(properties);
             ShmConfig config = new ConfigLoader(launch.baseDir(), launch.outputDir())
                     .load(launch.configFile(), launch.overrides());
-            Progress progress = new Progress("train", List.of(event -> report(out, EVENT, json(event))));
+            Progress progress = new Progress("train", List.of(event -> report(out, EVENT, JsonLinesSink.toJson(event).toString())));
             for (Trainer.PhaseResult result : new Trainer(progress).run(new Trainer.Request(config, launch.dataset(),
                     launch.trainUrl(), launch.phases(), launch.force()))) {
                 report(out, RESULT, json(result));
@@ -232,25 +232,6 @@ public final class TrainingProcess {
         }
     }
 
-    static String json(ProgressEvent event) {
-        ObjectNode node = JSON.createObjectNode();
-        node.put("goal", event.goal());
-        node.put("kind", event.kind());
-        node.put("task", event.task());
-        node.put("message", event.message());
-        node.put("done", event.done());
-        node.put("total", event.total());
-        node.put("itemsPerSecond", event.itemsPerSecond());
-        node.put("etaSeconds", event.etaSeconds());
-        return node.toString();
-    }
-
-    static ProgressEvent event(JsonNode node) {
-        return new ProgressEvent(node.get("goal").asText(), node.get("kind").asText(), text(node.get("task")),
-                text(node.get("message")), node.get("done").asLong(), node.get("total").asLong(),
-                node.get("itemsPerSecond").asDouble(), node.get("etaSeconds").asDouble());
-    }
-
     static String json(Trainer.PhaseResult result) {
         ObjectNode node = JSON.createObjectNode();
         node.put("phase", result.phase());
@@ -265,15 +246,11 @@ public final class TrainingProcess {
     }
 
     static Trainer.PhaseResult result(JsonNode node) {
-        String best = text(node.get("bestCheckpoint"));
         return new Trainer.PhaseResult(node.get("phase").asText(), node.get("upToDate").asBoolean(),
-                Path.of(node.get("finalCheckpoint").asText()), best == null ? null : Path.of(best),
+                Path.of(node.get("finalCheckpoint").asText()),
+                node.hasNonNull("bestCheckpoint") ? Path.of(node.get("bestCheckpoint").asText()) : null,
                 node.get("epochs").asInt(), number(node.get("lastLoss")), number(node.get("bestSad")),
                 number(node.get("imagesPerSecond")));
-    }
-
-    private static String text(JsonNode node) {
-        return node == null || node.isNull() ? null : node.asText();
     }
 
     /** Jackson writes NaN as the string "NaN" (doubles that are not numbers have no JSON form). */

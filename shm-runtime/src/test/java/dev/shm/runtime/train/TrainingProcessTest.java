@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shm.runtime.ShmException;
+import dev.shm.runtime.progress.JsonLinesSink;
 import dev.shm.runtime.progress.Progress;
 import dev.shm.runtime.progress.ProgressEvent;
 import java.io.File;
@@ -35,9 +36,9 @@ class TrainingProcessTest {
     @Test
     void eventsAndResultsRoundTripThroughTheirLines() throws Exception {
         var event = new ProgressEvent("train", "progress", "end_to_end steps", "epoch 1/2, loss 0.5", 3, 10, 0.25, 28);
-        assertEquals(event, TrainingProcess.event(JSON.readTree(TrainingProcess.json(event))));
+        assertEquals(event, JsonLinesSink.fromJson(JSON.readTree(JsonLinesSink.toJson(event).toString())));
         var info = ProgressEvent.info("train", "line\nwith \"quotes\"");
-        assertEquals(info, TrainingProcess.event(JSON.readTree(TrainingProcess.json(info))));
+        assertEquals(info, JsonLinesSink.fromJson(JSON.readTree(JsonLinesSink.toJson(info).toString())));
         var result = new Trainer.PhaseResult("pre_train_t_net", false, Path.of("/t/final.ckpt"), null, 2, 0.125,
                 Double.NaN, 0.5);
         var back = TrainingProcess.result(JSON.readTree(TrainingProcess.json(result)));
