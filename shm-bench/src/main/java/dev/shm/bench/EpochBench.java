@@ -33,16 +33,10 @@ public final class EpochBench {
             Path source = Portraits.source(images, work, 448, 448);
             Map<String, String> overrides = Portraits.dataOverrides(source, work);
             Path dataset = Portraits.dataset(source, work);
-            for (String phase : List.of(ConfigLoader.PRE_TRAIN_T_NET, ConfigLoader.END_TO_END)) {
-                overrides.put(phase + ".patch_size", Integer.toString(patch));
-                overrides.put(phase + ".train_batch", "8");
-                overrides.put(phase + ".nThreads", System.getProperty("nThreads", "2"));
-                overrides.put(phase + ".nEpochs", Integer.toString(epochs));
-            }
-            overrides.put("test.size", Integer.toString(patch));
+            overrides.putAll(Portraits.trainingOverrides(patch, System.getProperty("nThreads", "2"), epochs, epochs));
             ShmConfig config = new ConfigLoader(work, work).load(null, overrides);
             System.out.printf(Locale.ROOT, "shm:train's epochs on %d %s portraits, patch %d, batch 8, %d epochs a phase%n",
-                    images, Files.isDirectory(source.resolve("images")) ? "real eg1800" : "synthetic", patch, epochs);
+                    images, Portraits.describe(source), patch, epochs);
             Progress progress = new Progress("bench", List.of(EpochBench::print));
             new Trainer(progress).run(new Trainer.Request(config, dataset, work.resolve("train"),
                     List.of(ConfigLoader.PRE_TRAIN_T_NET, ConfigLoader.END_TO_END), true));

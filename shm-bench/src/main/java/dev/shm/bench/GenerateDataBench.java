@@ -35,7 +35,7 @@ public final class GenerateDataBench {
             double all = run(source, work, cores, "all");
             boolean identical = sameBytes(work.resolve("single"), work.resolve("all"));
             System.out.printf(Locale.ROOT, "generate-data on %d %s portraits (600x800)%n", n,
-                    Files.isDirectory(source.resolve("images")) ? "real eg1800" : "synthetic");
+                    Portraits.describe(source));
             System.out.printf(Locale.ROOT, "  1 thread : %7.1f images/s%n", single);
             System.out.printf(Locale.ROOT, "  %d threads: %7.1f images/s (%.2fx)%n", cores, all, all / single);
             System.out.printf(Locale.ROOT, "  byte-identical output: %s%n", identical);

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The portraits a benchmark runs on: {@code n} eg1800 photos under {@code -Dshm.sharedData}, else synthetic ones. */
@@ -27,6 +28,28 @@ final class Portraits {
         }
         return SyntheticPortraits.ensure(source, new SyntheticConfig(n, syntheticWidth, syntheticHeight), 9527,
                 Progress.silent("bench"));
+    }
+
+    /** What a {@link #source} holds, for a benchmark's heading: "real eg1800" or "synthetic". */
+    static String describe(Path source) {
+        return Files.isDirectory(source.resolve("images")) ? "real eg1800" : "synthetic";
+    }
+
+    /**
+     * Overrides that train T-Net then the whole network at {@code patch} (and evaluate there), batch 8, with data
+     * loaded by {@code nThreads} threads, for the given epochs of each phase.
+     */
+    static Map<String, String> trainingOverrides(int patch, String nThreads, int tNetEpochs, int endToEndEpochs) {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        for (String phase : List.of(ConfigLoader.PRE_TRAIN_T_NET, ConfigLoader.END_TO_END)) {
+            overrides.put(phase + ".patch_size", Integer.toString(patch));
+            overrides.put(phase + ".train_batch", "8");
+            overrides.put(phase + ".nThreads", nThreads);
+            overrides.put(phase + ".nEpochs", Integer.toString(phase.equals(ConfigLoader.PRE_TRAIN_T_NET)
+                    ? tNetEpochs : endToEndEpochs));
+        }
+        overrides.put("test.size", Integer.toString(patch));
+        return overrides;
     }
 
     /** The config overrides that name a {@link #source} and a dataset folder under {@code work}. */

@@ -2,7 +2,6 @@ package dev.shm.bench;
 
 import dev.shm.runtime.config.ConfigLoader;
 import dev.shm.runtime.config.ShmConfig;
-import dev.shm.runtime.data.DatasetGenerator;
 import dev.shm.runtime.eval.Engines;
 import dev.shm.runtime.eval.Evaluator;
 import dev.shm.runtime.eval.MattePredictor;
@@ -12,7 +11,6 @@ import dev.shm.runtime.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -49,22 +47,17 @@ public final class QualityBench {
             Path dataset = Portraits.dataset(source, work);
             System.out.printf(Locale.ROOT, "quality on %d %s portraits (split 6:2:2), patch and eval size %d, "
                     + "%d T-Net + %d end-to-end epochs, batch 8%n", images,
-                    Files.isDirectory(source.resolve("images")) ? "real eg1800" : "synthetic", patch, tNetEpochs,
+                    Portraits.describe(source), patch, tNetEpochs,
                     endToEndEpochs);
             System.out.printf(Locale.ROOT, "%-12s %9s %9s %9s %9s %9s %11s %11s %8s%n", "variant", "train s", "sad",
                     "mse", "grad", "conn", "all bg sad", "all fg sad", "vs triv");
             for (String variant : variants) {
                 Map<String, String> overrides = new LinkedHashMap<>(data);
+                overrides.putAll(Portraits.trainingOverrides(patch, "2", tNetEpochs, endToEndEpochs));
                 for (String phase : List.of(ConfigLoader.PRE_TRAIN_T_NET, ConfigLoader.END_TO_END)) {
-                    overrides.put(phase + ".patch_size", Integer.toString(patch));
-                    overrides.put(phase + ".train_batch", "8");
-                    overrides.put(phase + ".nThreads", "2");
-                    overrides.put(phase + ".nEpochs", Integer.toString(phase.equals(ConfigLoader.PRE_TRAIN_T_NET)
-                            ? tNetEpochs : endToEndEpochs));
                     overrides.put(phase + ".keep_checkpoint_max", "0");
                     overrides.putAll(variant(variant, phase));
                 }
-                overrides.put("test.size", Integer.toString(patch));
                 ShmConfig config = new ConfigLoader(work, work).load(null, overrides);
                 Path trainUrl = work.resolve("train-" + variant);
                 long started = System.nanoTime();
