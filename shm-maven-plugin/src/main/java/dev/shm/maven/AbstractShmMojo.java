@@ -3,6 +3,7 @@ package dev.shm.maven;
 import dev.shm.runtime.ShmException;
 import dev.shm.runtime.config.ConfigLoader;
 import dev.shm.runtime.config.ShmConfig;
+import dev.shm.runtime.io.DirectoryLock;
 import dev.shm.runtime.progress.JsonLinesSink;
 import dev.shm.runtime.progress.Progress;
 import dev.shm.runtime.progress.ProgressSink;
@@ -10,6 +11,7 @@ import dev.shm.runtime.train.Trainer;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +49,13 @@ public abstract class AbstractShmMojo extends AbstractMojo {
     protected boolean skip;
 
     /**
+     * How long to wait, in seconds, when another build is writing to the same folders (it is named in the log);
+     * 0 fails at once.
+     */
+    @Parameter(property = "shm.lockTimeout", defaultValue = "600")
+    protected int lockTimeout;
+
+    /**
      * Single configuration keys by dotted path, for example {@code <generate_data.ksize>5</generate_data.ksize>}.
      * {@code -Dshm.generate_data.ksize=5} on the command line wins over both this and the file.
      */
@@ -65,8 +74,13 @@ public abstract class AbstractShmMojo extends AbstractMojo {
             getLog().info("shm:" + goal() + " skipped (shm.skip=true)");
             return;
         }
-        try (JsonLinesSink events = new JsonLinesSink(outputPath().resolve("events.jsonl"))) {
-            run(loadConfig(), new Progress(goal(), List.of(mavenLog(), events)));
+        try {
+            ShmConfig config = loadConfig();
+            try (DirectoryLock.Held locks = DirectoryLock.acquireAll(writes(config), "shm:" + goal(),
+                    Duration.ofSeconds(Math.max(0, lockTimeout)), getLog()::warn);
+                    JsonLinesSink events = new JsonLinesSink(outputPath().resolve("events.jsonl"))) {
+                run(config, new Progress(goal(), List.of(mavenLog(), events)));
+            }
         } catch (ShmException e) {
             throw new MojoFailureException(e.getMessage(), e);
         }
@@ -74,6 +88,11 @@ public abstract class AbstractShmMojo extends AbstractMojo {
 
     /** The goal's name without prefix, as in {@code generate-data}. */
     protected abstract String goal();
+
+    /** The folders this goal writes to, locked against other builds while it runs; the output directory at least. */
+    protected List<Path> writes(ShmConfig config) {
+        return List.of(outputPath());
+    }
 
     /** Single-key overrides this goal's own parameters stand for (parameter values win over the file). */
     protected Map<String, String> parameterOverrides() {

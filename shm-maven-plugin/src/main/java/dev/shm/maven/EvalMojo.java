@@ -111,6 +111,11 @@ public class EvalMojo extends AbstractShmMojo {
     }
 
     @Override
+    protected List<Path> writes(ShmConfig config) {
+        return List.of(outputPath(), config.test().outputPath());
+    }
+
+    @Override
     protected void run(ShmConfig config, Progress progress) throws MojoFailureException {
         Evaluator.Region area = switch (region.trim().toLowerCase(Locale.ROOT)) {
             case "whole", "whole_image" -> Evaluator.Region.WHOLE_IMAGE;

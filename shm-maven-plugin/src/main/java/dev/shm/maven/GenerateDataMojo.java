@@ -4,7 +4,10 @@ import dev.shm.runtime.config.ShmConfig;
 import dev.shm.runtime.data.DatasetGenerator;
 import dev.shm.runtime.progress.Progress;
 import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -33,6 +36,15 @@ public class GenerateDataMojo extends AbstractShmMojo {
             map.put("generate_data.path_mt_human", source.getAbsolutePath());
         }
         return map;
+    }
+
+    @Override
+    protected List<Path> writes(ShmConfig config) {
+        List<Path> folders = new ArrayList<>(List.of(outputPath(), config.generateData().pathSave().getParent()));
+        if (config.generateData().generateDebug()) {
+            folders.add(config.generateData().pathDebug().getParent());
+        }
+        return folders;
     }
 
     @Override

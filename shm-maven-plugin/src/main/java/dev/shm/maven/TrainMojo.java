@@ -69,6 +69,11 @@ public class TrainMojo extends AbstractShmMojo {
     }
 
     @Override
+    protected List<Path> writes(ShmConfig config) {
+        return trainUrl == null ? List.of(outputPath()) : List.of(outputPath(), baseDir().resolve(trainUrl.toPath()));
+    }
+
+    @Override
     protected void run(ShmConfig config, Progress progress) throws MojoFailureException {
         List<String> selected = new ArrayList<>();
         for (String phase : phases.split(",")) {
