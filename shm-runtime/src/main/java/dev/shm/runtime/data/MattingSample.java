@@ -23,7 +23,7 @@ public record MattingSample(String name, Raster image, Raster alpha, Raster trim
         if (stored == null) {
             throw new ShmException("Cannot decode the matte " + entry.matte());
         }
-        Raster alpha = stored.channels() == 4 ? stored.channel(3) : stored.channel(0);
+        Raster alpha = stored.matte();
         if (!alpha.sameSize(image)) {
             throw new ShmException("The matte " + entry.matte() + " is " + alpha.size() + " but its image "
                     + entry.image() + " is " + image.size());

@@ -69,7 +69,7 @@ final class SampleProcessor {
             }
             matte = stored.channel(3);
         } else {
-            matte = stored.channels() == 4 ? stored.channel(3) : stored.channel(0);
+            matte = stored.matte();
         }
         if (!matte.sameSize(image)) {
             return skip(sample.matte(), "matte is " + matte.size() + " but its image " + sample.image().getFileName()

@@ -21,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -130,15 +132,21 @@ public final class Evaluator {
         if (!Files.isDirectory(predictions)) {
             throw new ShmException("The predictions folder " + predictions + " does not exist");
         }
-        List<Path> files;
-        try (Stream<Path> list = Files.list(predictions)) {
-            files = list.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        if (!Files.isDirectory(groundTruth)) {
+            throw new ShmException("The ground-truth folder " + groundTruth + " does not exist");
         }
+        List<Path> files = pngs(predictions);
         if (files.isEmpty()) {
             throw new ShmException("The predictions folder " + predictions + " holds no PNG matte; expected one "
                     + "<name>.png per ground-truth matte in " + groundTruth);
+        }
+        Set<String> predicted = files.stream().map(Evaluator::stem).collect(Collectors.toSet());
+        List<String> unpredicted = pngs(groundTruth).stream().map(Evaluator::stem).filter(n -> !predicted.contains(n))
+                .toList();
+        if (!unpredicted.isEmpty()) {
+            throw new ShmException(unpredicted.size() + " ground-truth matte(s) in " + groundTruth
+                    + " have no prediction in " + predictions + ": " + names(unpredicted)
+                    + "; predict every image, or point shm.groundTruth at a folder holding only the scored ones");
         }
         List<ImageResult> results = new ArrayList<>();
         long started = System.nanoTime();
@@ -162,6 +170,21 @@ public final class Evaluator {
         }
         double rate = results.size() / Math.max(1e-9, (System.nanoTime() - started) / 1e9);
         return report("predictions " + predictions, groundTruth.toString(), region, results, rate);
+    }
+
+    private static List<Path> pngs(Path folder) {
+        try (Stream<Path> list = Files.list(folder)) {
+            return list.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")).sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + folder, e);
+        }
+    }
+
+    private static String names(List<String> stems) {
+        int shown = Math.min(5, stems.size());
+        return String.join(", ", stems.subList(0, shown).stream().map(n -> n + ".png").toList())
+                + (stems.size() > shown ? " and " + (stems.size() - shown) + " more" : "");
     }
 
     private Report report(String model, String data, Region region, List<ImageResult> results, double rate) {

@@ -39,6 +39,25 @@ public record Raster(int width, int height, int channels, byte[] data) {
         return new Raster(width, height, 1, out);
     }
 
+    /**
+     * The matte a stored matte image holds: a gray image as it is, an RGB image's first channel, an RGBA image's
+     * alpha channel, or its first channel when that alpha is opaque everywhere (a matte drawn in the colours).
+     */
+    public Raster matte() {
+        if (channels == 1) {
+            return this;
+        }
+        if (channels == 4) {
+            Raster alpha = channel(3);
+            for (byte a : alpha.data) {
+                if (a != (byte) 255) {
+                    return alpha;
+                }
+            }
+        }
+        return channel(0);
+    }
+
     public String size() {
         return width + "x" + height;
     }

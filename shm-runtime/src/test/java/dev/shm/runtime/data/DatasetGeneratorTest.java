@@ -146,6 +146,35 @@ class DatasetGeneratorTest {
     }
 
     @Test
+    void aPairedMatteDrawnInTheColoursOfAnOpaqueRgbaPngIsReadFromItsColours() throws IOException {
+        Path source = pairedSource();
+        Raster gray = Codecs.decode(Files.readAllBytes(source.resolve("alpha/p0.png")));
+        byte[] rgba = new byte[gray.data().length * 4];
+        for (int i = 0; i < gray.data().length; i++) {
+            Arrays.fill(rgba, 4 * i, 4 * i + 3, gray.data()[i]);
+            rgba[4 * i + 3] = (byte) 255;
+        }
+        Files.write(source.resolve("alpha/p0.png"), Codecs.encodePng(new Raster(32, 48, 4, rgba)));
+
+        generate(config(Map.of("generate_data.path_mt_human", "source")), false);
+
+        try (Stream<Path> walk = Files.walk(dir.resolve("out/datasets"))) {
+            Path alpha = walk.filter(f -> f.endsWith(Path.of("alpha", "p0.png"))).findFirst().orElseThrow();
+            assertArrayEquals(gray.data(), Codecs.decode(Files.readAllBytes(alpha)).data());
+        }
+    }
+
+    @Test
+    void theMatteOfAStoredImageIsItsAlphaUnlessThatIsOpaqueEverywhere() {
+        byte o = (byte) 255;
+        Raster translucent = new Raster(2, 1, 4, new byte[] {10, 20, 30, o, 40, 50, 60, 7});
+        assertArrayEquals(new byte[] {o, 7}, translucent.matte().data());
+        Raster opaque = new Raster(2, 1, 4, new byte[] {10, 20, 30, o, 40, 50, 60, o});
+        assertArrayEquals(new byte[] {10, 40}, opaque.matte().data());
+        assertArrayEquals(new byte[] {10, 40}, new Raster(2, 1, 3, new byte[] {10, 20, 30, 40, 50, 60}).matte().data());
+    }
+
+    @Test
     void pairedLayoutWithBadFilesSkipsThemWithReasonsAndNeverTouchesTheSource() throws IOException {
         Path source = pairedSource();
         byte[] whole = Files.readAllBytes(source.resolve("images/p0.jpg"));

@@ -99,6 +99,7 @@ class EvaluatorTest {
     @Test
     void badPredictionsFailNamingTheFile() throws IOException {
         Files.createDirectories(dir.resolve("empty"));
+        matte(dir.resolve("gt/x.png"), 10, 10, 1f);
         ShmException empty = assertThrows(ShmException.class,
                 () -> evaluator().evaluatePredictions(dir.resolve("empty"), dir.resolve("gt"), Evaluator.Region.WHOLE_IMAGE));
         assertTrue(empty.getMessage().contains("holds no PNG matte"), empty.getMessage());
@@ -107,11 +108,24 @@ class EvaluatorTest {
         ShmException size = assertThrows(ShmException.class,
                 () -> evaluator().evaluatePredictions(dir.resolve("pred"), dir.resolve("gt"), Evaluator.Region.WHOLE_IMAGE));
         assertTrue(size.getMessage().contains("x.png is 20x10 but its ground truth"), size.getMessage());
+        matte(dir.resolve("pred/x.png"), 10, 10, 1f);
         matte(dir.resolve("pred/y.png"), 20, 10, 1f);
-        Files.delete(dir.resolve("pred/x.png"));
         ShmException missing = assertThrows(ShmException.class,
                 () -> evaluator().evaluatePredictions(dir.resolve("pred"), dir.resolve("gt"), Evaluator.Region.WHOLE_IMAGE));
         assertTrue(missing.getMessage().contains("y.png has no ground truth"), missing.getMessage());
+    }
+
+    @Test
+    void aGroundTruthWithoutItsPredictionFailsInsteadOfBeingLeftOut() throws IOException {
+        for (String name : List.of("a", "b", "c")) {
+            matte(dir.resolve("gt/" + name + ".png"), 10, 10, 1f);
+        }
+        matte(dir.resolve("pred/a.png"), 10, 10, 1f);
+        matte(dir.resolve("pred/c.png"), 10, 10, 1f);
+        ShmException e = assertThrows(ShmException.class,
+                () -> evaluator().evaluatePredictions(dir.resolve("pred"), dir.resolve("gt"), Evaluator.Region.WHOLE_IMAGE));
+        assertTrue(e.getMessage().startsWith("1 ground-truth matte(s) in " + dir.resolve("gt")), e.getMessage());
+        assertTrue(e.getMessage().contains("have no prediction in " + dir.resolve("pred") + ": b.png;"), e.getMessage());
     }
 
     @Test
