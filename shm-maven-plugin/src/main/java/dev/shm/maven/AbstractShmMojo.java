@@ -76,6 +76,7 @@ public abstract class AbstractShmMojo extends AbstractMojo {
         }
         try {
             ShmConfig config = loadConfig();
+            validate(config);
             try (DirectoryLock.Held locks = DirectoryLock.acquireAll(writes(config), "shm:" + goal(),
                     Duration.ofSeconds(Math.max(0, lockTimeout)), getLog()::warn);
                     JsonLinesSink events = new JsonLinesSink(outputPath().resolve("events.jsonl"))) {
@@ -88,6 +89,10 @@ public abstract class AbstractShmMojo extends AbstractMojo {
 
     /** The goal's name without prefix, as in {@code generate-data}. */
     protected abstract String goal();
+
+    /** Refuses, before anything is written, a configuration this goal cannot run with. */
+    protected void validate(ShmConfig config) {
+    }
 
     /** The folders this goal writes to, locked against other builds while it runs; the output directory at least. */
     protected List<Path> writes(ShmConfig config) {

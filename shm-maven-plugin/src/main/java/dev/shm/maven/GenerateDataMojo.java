@@ -39,6 +39,11 @@ public class GenerateDataMojo extends AbstractShmMojo {
     }
 
     @Override
+    protected void validate(ShmConfig config) {
+        DatasetGenerator.checkTargets(config.generateData(), outputPath());
+    }
+
+    @Override
     protected List<Path> writes(ShmConfig config) {
         List<Path> folders = new ArrayList<>(List.of(outputPath(), config.generateData().pathSave().getParent()));
         if (config.generateData().generateDebug()) {

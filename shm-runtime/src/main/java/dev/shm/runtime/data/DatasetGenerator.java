@@ -7,6 +7,7 @@ import dev.shm.runtime.ShmException;
 import dev.shm.runtime.Version;
 import dev.shm.runtime.config.GenerateDataConfig;
 import dev.shm.runtime.io.AtomicFiles;
+import dev.shm.runtime.io.RealPaths;
 import dev.shm.runtime.progress.Progress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -88,9 +89,8 @@ public final class DatasetGenerator {
             return new Result(true, dataset, debug, readCounts(dataset), debug == null ? Map.of() : readCounts(debug),
                     scan.skipped().size(), 0);
         }
-        checkTarget(dataset, source, "generate_data.path_save");
+        checkTargets(config, workDir);
         if (debug != null) {
-            checkTarget(debug, source, "generate_data.path_debug");
             if (debug.startsWith(dataset) || dataset.startsWith(debug)) {
                 throw new ShmException("generate_data.path_debug (" + debug + ") and generate_data.path_save (" + dataset
                         + ") must not contain one another; give them separate folders");
@@ -403,12 +403,35 @@ public final class DatasetGenerator {
         }
     }
 
+    /**
+     * Refuses outputs that would land in the source dataset, comparing real paths (links followed), or replace
+     * files that generate-data did not make. {@code workDir} is where the build writes its own files.
+     */
+    public static void checkTargets(GenerateDataConfig config, Path workDir) {
+        Path source = config.usesSyntheticSource() ? null : config.pathMtHuman();
+        if (source != null) {
+            checkOutside(workDir, source, "the output directory (shm.outputDirectory)");
+        }
+        checkTarget(config.pathSave(), source, "generate_data.path_save");
+        if (config.generateDebug()) {
+            checkTarget(config.pathDebug(), source, "generate_data.path_debug");
+        }
+    }
+
+    private static void checkOutside(Path target, Path source, String key) {
+        Path t = RealPaths.of(target);
+        Path s = RealPaths.of(source);
+        if (t.startsWith(s) || s.startsWith(t)) {
+            throw new ShmException(key + " (" + target + (t.equals(target.toAbsolutePath().normalize()) ? ""
+                    : ", really " + t) + ") overlaps the source dataset " + source
+                    + "; generate-data never writes into its source, so choose a folder outside it");
+        }
+    }
+
     private static void checkTarget(Path target, Path source, String key) {
         Path t = target.toAbsolutePath().normalize();
-        Path s = source.toAbsolutePath().normalize();
-        if (t.startsWith(s) || s.startsWith(t)) {
-            throw new ShmException(key + " (" + target + ") overlaps the source dataset " + source
-                    + "; generate-data never writes into its source, so choose a folder outside it");
+        if (source != null) {
+            checkOutside(target, source, key);
         }
         if (Files.isRegularFile(t)) {
             throw new ShmException(key + " (" + target + ") is a file; expected a folder for the generated dataset");

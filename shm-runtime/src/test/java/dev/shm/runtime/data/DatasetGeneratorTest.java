@@ -268,6 +268,24 @@ class DatasetGeneratorTest {
     }
 
     @Test
+    void outputsThatReachTheSourceThroughALinkAreRefusedBeforeAnythingIsWritten() throws IOException {
+        Path source = pairedSource();
+        Files.createSymbolicLink(dir.resolve("linked"), source);
+        Map<String, byte[]> before = tree(source);
+        ShmException viaLink = assertThrows(ShmException.class, () -> generate(config(Map.of(
+                "generate_data.path_mt_human", "source", "generate_data.path_save", "linked/generated")), false));
+        assertTrue(viaLink.getMessage().startsWith("generate_data.path_save (" + dir.resolve("linked/generated")
+                + ", really " + source.toRealPath().resolve("generated") + ") overlaps the source dataset"),
+                viaLink.getMessage());
+
+        ShmConfig inside = config(Map.of("generate_data.path_mt_human", "source"));
+        ShmException workDir = assertThrows(ShmException.class,
+                () -> DatasetGenerator.checkTargets(inside.generateData(), dir.resolve("linked/target/shm")));
+        assertTrue(workDir.getMessage().startsWith("the output directory (shm.outputDirectory)"), workDir.getMessage());
+        assertEquals(before.keySet(), tree(source).keySet(), "nothing written into the source");
+    }
+
+    @Test
     void aLeftoverStagingFolderFromAnInterruptedRunIsReplaced() throws IOException {
         ShmConfig config = config(Map.of());
         Path staging = dir.resolve("out/.datasets.partial");

@@ -1,0 +1,29 @@
+package dev.shm.runtime.io;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Where a path really leads, links followed, whether or not it exists yet. */
+public final class RealPaths {
+    private RealPaths() {
+    }
+
+    /** The real path of the deepest existing ancestor of {@code path}, with the rest of {@code path} appended. */
+    public static Path of(Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        Path existing = absolute;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return absolute;
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(absolute)).normalize();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot resolve " + existing, e);
+        }
+    }
+}
