@@ -80,7 +80,7 @@ public final class ConfigLoader {
         int groupSize = top.integer("group_size", 1, 1);
         String deviceTarget = top.string("device_target", "CPU");
         boolean saveIRFlag = top.bool("saveIRFlag", false);
-        String ckptVersion = top.string("ckpt_version", "ckpt_s2");
+        String ckptVersion = top.fileName("ckpt_version", "ckpt_s2");
         GenerateDataConfig generateData = generateData(top.section("generate_data"));
         PhaseConfig tNet = phase(top.section(PRE_TRAIN_T_NET), PRE_TRAIN_T_NET, 1e-3, 1000, 4, rank, groupSize);
         PhaseConfig mNet = phase(top.section(PRE_TRAIN_M_NET), PRE_TRAIN_M_NET, 1e-4, 200, 1, rank, groupSize);
@@ -196,7 +196,7 @@ public final class ConfigLoader {
 
     private ExportConfig export(ConfigSection section) {
         Path ckpt = section.path("ckpt_file", baseDir, null);
-        String fileName = section.string("file_name", "shm_export");
+        String fileName = section.fileName("file_name", "shm_export");
         String fileFormat = section.string("file_format", "ONNX");
         String deviceTarget = section.string("device_target", "Ascend");
         section.rejectUnknownKeys();

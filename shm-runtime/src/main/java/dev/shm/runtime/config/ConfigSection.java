@@ -60,6 +60,17 @@ final class ConfigSection {
         return value(key, defaultValue, text -> text);
     }
 
+    /** A name that becomes a file or folder name: one path segment, no separators, not {@code .} or {@code ..}. */
+    String fileName(String key, String defaultValue) {
+        String name = string(key, defaultValue);
+        if (name.isBlank() || name.equals(".") || name.equals("..") || name.contains("/") || name.contains("\\")
+                || name.indexOf('\0') >= 0 || !name.equals(name.strip())) {
+            throw error(key, "'" + name + "' becomes a file name inside shm's own folder, so it must be one plain "
+                    + "name without '/', '\\', surrounding spaces, '.' or '..', such as '" + defaultValue + "'");
+        }
+        return name;
+    }
+
     int integer(String key, int defaultValue, int min) {
         int value = value(key, defaultValue, text -> parseInteger(key, text));
         if (value < min) {

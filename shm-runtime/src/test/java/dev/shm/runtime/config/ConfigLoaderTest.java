@@ -185,6 +185,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void namesThatBecomeFileNamesStayInsideTheirFolder() throws IOException {
+        for (String name : new String[] {"../../../escaped", "a/b", "..", "/tmp/x", "a\\b", "' x'"}) {
+            String message = error("export:\n  file_name: " + name + "\n");
+            assertTrue(message.contains("export.file_name") && message.contains("one plain name"), message);
+        }
+        String version = error("ckpt_version: ../elsewhere\n");
+        assertTrue(version.contains("ckpt_version: '../elsewhere' becomes a file name"), version);
+        assertEquals("model.v2", load("export:\n  file_name: model.v2\n").export().fileName());
+    }
+
+    @Test
     void missingFileIsNamed() {
         Path missing = base.resolve("nope.yaml");
         String message = assertThrows(ConfigException.class,
