@@ -4,6 +4,7 @@ import dev.shm.runtime.ShmException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -86,7 +87,15 @@ public enum SourceLayout {
                 skipped.add(new Skipped(image, reason));
                 continue;
             }
-            Path matte = matteFor(images.relativize(image), mattes);
+            Path matte;
+            try {
+                matte = matteFor(images.relativize(image), mattes);
+            } catch (InvalidPathException e) {
+                skipped.add(new Skipped(image, "its name cannot be written in this JVM's file-name encoding ("
+                        + System.getProperty("sun.jnu.encoding") + "); rename it, or run with a UTF-8 locale "
+                        + "(for example LC_ALL=C.UTF-8)"));
+                continue;
+            }
             if (!Files.isRegularFile(matte)) {
                 skipped.add(new Skipped(image, "image without its matte (expected " + matte + ")"));
                 continue;
