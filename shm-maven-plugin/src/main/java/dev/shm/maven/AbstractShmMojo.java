@@ -137,7 +137,10 @@ public abstract class AbstractShmMojo extends AbstractMojo {
         if (file != null) {
             getLog().debug("shm configuration: " + file);
         }
-        return new ConfigLoader(baseDir(), outputPath()).load(file, configOverrides());
+        ConfigLoader loader = new ConfigLoader(baseDir(), outputPath());
+        ShmConfig config = loader.load(file, configOverrides());
+        loader.warnings().forEach(getLog()::warn);
+        return config;
     }
 
     /** The configuration file: {@code config}, else the project's {@code config.yaml}, else none. */

@@ -27,6 +27,7 @@ public final class ConfigLoader {
 
     private final Path baseDir;
     private final Path outputDir;
+    private final List<String> warnings = new ArrayList<>();
 
     public ConfigLoader(Path baseDir, Path outputDir) {
         this.baseDir = baseDir.toAbsolutePath().normalize();
@@ -44,6 +45,11 @@ public final class ConfigLoader {
                         + "the shm README) or leave shm.config unset to run on the defaults");
             }
             root = parse(file);
+            if (root == null || root.getValue().isEmpty()) {
+                warnings.add("The configuration file " + file + " sets nothing (it is empty or only comments), so "
+                        + "every key takes its default, for example 1000 T-Net epochs at patch 320; see config.yaml "
+                        + "in the shm README for the keys");
+            }
         }
         Overrides pending = new Overrides(overrides);
         ConfigSection top = new ConfigSection(name, "", root, pending);
@@ -51,6 +57,11 @@ public final class ConfigLoader {
         top.rejectUnknownKeys();
         pending.rejectUnused();
         return config;
+    }
+
+    /** What the last {@link #load} found worth a warning without being an error. */
+    public List<String> warnings() {
+        return List.copyOf(warnings);
     }
 
     private static MappingNode parse(Path file) {

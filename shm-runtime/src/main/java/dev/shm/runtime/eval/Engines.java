@@ -44,11 +44,12 @@ public final class Engines {
         if (model.getFileName().toString().endsWith(".onnx")) {
             try {
                 OnnxRuntimePredictor onnx = OnnxRuntimePredictor.open(Files.readAllBytes(model), model.toString());
-                if (onnx.inputSize() != size) {
+                int inputSize = onnx.inputSize();
+                if (inputSize != size) {
                     onnx.close();
-                    throw new ShmException("The ONNX model " + model + " takes " + onnx.inputSize() + "x"
-                            + onnx.inputSize() + " inputs but test.size is " + size + "; export it at that size or set "
-                            + "test.size: " + onnx.inputSize());
+                    throw new ShmException("The ONNX model " + model + " takes " + inputSize + "x" + inputSize
+                            + " inputs but test.size is " + size + "; export it at that size or set test.size: "
+                            + inputSize);
                 }
                 return onnx;
             } catch (IOException e) {

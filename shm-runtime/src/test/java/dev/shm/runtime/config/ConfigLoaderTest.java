@@ -196,6 +196,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aFileThatSetsNothingIsWarnedAbout() throws IOException {
+        for (String text : new String[] {"", "# only a comment\n\n# and another\n", "{}\n"}) {
+            Path file = Files.writeString(base.resolve("config.yaml"), text);
+            ConfigLoader loader = new ConfigLoader(base, Path.of("out"));
+            loader.load(file, Map.of());
+            assertEquals(1, loader.warnings().size(), text);
+            assertTrue(loader.warnings().get(0).startsWith("The configuration file " + file + " sets nothing"));
+        }
+        Path file = Files.writeString(base.resolve("config.yaml"), "seed: 1\n");
+        ConfigLoader loader = new ConfigLoader(base, Path.of("out"));
+        loader.load(file, Map.of());
+        assertEquals(List.of(), loader.warnings());
+    }
+
+    @Test
     void missingFileIsNamed() {
         Path missing = base.resolve("nope.yaml");
         String message = assertThrows(ConfigException.class,

@@ -6,15 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shm.runtime.ShmException;
 import dev.shm.runtime.data.MeanStd;
+import dev.shm.runtime.eval.Engines;
 import dev.shm.runtime.eval.OnnxRuntimePredictor;
 import dev.shm.runtime.model.Networks;
 import dev.shm.runtime.model.TNet;
+import dev.shm.runtime.progress.Progress;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -45,6 +51,15 @@ class OnnxExporterTest {
                         .muli(Nd4j.rand(DataType.FLOAT, log10std.shape()).addi(0.5)));
             }
         }
+    }
+
+    @Test
+    void aModelOfAnotherSizeIsRefusedNamingBothSizes(@TempDir Path dir) throws IOException {
+        Path model = Files.write(dir.resolve("small.onnx"), OnnxExporter.export(graph, 1, 32, 11, STATS));
+        ShmException e = assertThrows(ShmException.class,
+                () -> Engines.open(model, Engines.Engine.AUTO, 64, dir.resolve("test.txt"), Progress.silent("eval")));
+        assertEquals("The ONNX model " + model + " takes 32x32 inputs but test.size is 64; export it at that size "
+                + "or set test.size: 32", e.getMessage());
     }
 
     @ParameterizedTest
