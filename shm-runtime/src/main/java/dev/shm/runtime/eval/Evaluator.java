@@ -9,6 +9,7 @@ import dev.shm.runtime.image.Matte;
 import dev.shm.runtime.image.Raster;
 import dev.shm.runtime.image.Resize;
 import dev.shm.runtime.image.Resize.Interpolation;
+import dev.shm.runtime.io.AtomicFiles;
 import dev.shm.runtime.metrics.MattingMetrics;
 import dev.shm.runtime.model.Inputs;
 import dev.shm.runtime.progress.Progress;
@@ -115,7 +116,7 @@ public final class Evaluator {
             double millis = (System.nanoTime() - start) / 1e6;
             String name = stem(entry.image());
             Path predicted = predictions.resolve(name + ".png");
-            write(predicted, Codecs.encodePng16(alpha));
+            AtomicFiles.write(predicted, Codecs.encodePng16(alpha));
             boolean[] pixels = region == Region.UNKNOWN ? unknownRegion(entry.matte(), truth) : null;
             ImageResult result = new ImageResult(name, entry.image(), entry.matte(), predicted, score(alpha, truth, pixels),
                     trivialSad(truth, pixels), millis);
@@ -287,11 +288,4 @@ public final class Evaluator {
         }
     }
 
-    private static void write(Path file, byte[] content) {
-        try {
-            Files.write(file, content);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
-    }
 }

@@ -20,7 +20,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -139,8 +138,8 @@ public final class AscendInference {
             }
             float[] input = Inputs.networkInput(image, options.size(), stats);
             AtomicFiles.write(bin, floats(input));
-            copy(entry.image(), options.workDir().resolve(IMAGES).resolve(name));
-            copy(entry.matte(), options.workDir().resolve(LABELS).resolve(stem + "_" + entry.matte().getFileName()));
+            AtomicFiles.copy(entry.image(), options.workDir().resolve(IMAGES).resolve(name));
+            AtomicFiles.copy(entry.matte(), options.workDir().resolve(LABELS).resolve(stem + "_" + entry.matte().getFileName()));
             task.advance(1);
         }
         task.finish();
@@ -219,12 +218,4 @@ public final class AscendInference {
         }
     }
 
-    private static void copy(Path from, Path to) {
-        try {
-            Files.createDirectories(to.getParent());
-            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy " + from + " to " + to, e);
-        }
-    }
 }

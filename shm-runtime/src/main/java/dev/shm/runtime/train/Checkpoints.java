@@ -2,16 +2,16 @@ package dev.shm.runtime.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shm.runtime.ShmException;
+import dev.shm.runtime.io.AtomicFiles;
 import dev.shm.runtime.model.Backend;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -37,24 +37,15 @@ public final class Checkpoints {
 
     public static void write(Path target, ComputationGraph graph, CheckpointState state) {
         try {
-            Files.createDirectories(target.toAbsolutePath().getParent());
-            Path temporary = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".partial");
-            try {
+            AtomicFiles.write(target, temporary -> {
                 ModelSerializer.writeModel(graph, temporary.toFile(), true);
                 try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + temporary.toUri()), Map.of())) {
                     Files.writeString(zip.getPath(STATE_ENTRY), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state),
                             StandardCharsets.UTF_8);
                 }
-                try {
-                    Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(temporary);
-            }
-        } catch (IOException e) {
-            throw new ShmException("Cannot write the checkpoint " + target + ": " + e.getMessage(), e);
+            });
+        } catch (UncheckedIOException e) {
+            throw new ShmException("Cannot write the checkpoint " + target + ": " + e.getCause().getMessage(), e);
         }
     }
 

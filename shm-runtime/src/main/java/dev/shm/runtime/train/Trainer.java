@@ -14,6 +14,7 @@ import dev.shm.runtime.data.MattingSample;
 import dev.shm.runtime.data.MeanStd;
 import dev.shm.runtime.data.Split;
 import dev.shm.runtime.image.Matte;
+import dev.shm.runtime.io.AtomicFiles;
 import dev.shm.runtime.io.Stamps;
 import dev.shm.runtime.metrics.MattingMetrics;
 import dev.shm.runtime.model.BatchNormStatistics;
@@ -233,6 +234,10 @@ public final class Trainer {
                 Path best = dir.resolve(BEST);
                 return new PhaseResult(phase, true, finalCheckpoint, Files.isRegularFile(best) ? best : null,
                         finished.epoch(), Double.NaN, finished.bestSad(), 0);
+            }
+            int partials = AtomicFiles.removePartials(dir);
+            if (partials > 0) {
+                progress.info(phase + ": removed " + partials + " partly written file(s) an interrupted run left in " + dir);
             }
             ComputationGraph graph;
             int startEpoch;

@@ -121,6 +121,7 @@ class TrainerTest {
         train(config(Map.of("pre_train_t_net.nEpochs", "1")), dir.resolve("changed"), List.of("pre_train_t_net"),
                 e -> { });
         byte[] earlierFinal = Files.readAllBytes(phase.resolve(Trainer.FINAL));
+        Path leftover = Files.write(phase.resolve(".semantic_hm_latest_2.ckpt8093.partial"), new byte[1000]);
         List<ProgressEvent> events = new ArrayList<>();
         train(config(Map.of("pre_train_t_net.nEpochs", "1", "pre_train_t_net.lr", "0.0005")), dir.resolve("changed"),
                 List.of("pre_train_t_net"), events::add);
@@ -132,6 +133,9 @@ class TrainerTest {
         assertArrayEquals(earlierFinal, Files.readAllBytes(kept.get(0).resolve(Trainer.FINAL)));
         assertTrue(Files.isRegularFile(kept.get(0).resolve("log_latest.txt")));
         assertTrue(Files.isRegularFile(phase.resolve(Trainer.FINAL)), "the new run's final checkpoint");
+        assertFalse(Files.exists(leftover), "an interrupted write's leftover is removed");
+        assertEquals(Files.getPosixFilePermissions(Files.createFile(dir.resolve("plain"))),
+                Files.getPosixFilePermissions(phase.resolve(Trainer.FINAL)), "checkpoints get the umask's permissions");
         assertTrue(events.stream().anyMatch(e -> e.kind().equals("warn") && e.message().contains("another configuration")));
         assertTrue(events.stream().anyMatch(e -> e.kind().equals("warn") && e.message().contains(kept.get(0).toString())));
     }
