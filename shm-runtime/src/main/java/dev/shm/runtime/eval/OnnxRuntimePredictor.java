@@ -7,11 +7,26 @@ import ai.onnxruntime.OrtSession;
 import dev.shm.runtime.ShmException;
 import dev.shm.runtime.data.MeanStd;
 import dev.shm.runtime.export.OnnxExporter;
+import dev.shm.runtime.io.NativeCache;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** An exported shm ONNX model run by ONNX Runtime on the CPU: the fast inference path. */
 public final class OnnxRuntimePredictor implements MattePredictor {
+    private static final String NATIVE_PATH = "onnxruntime.native.path";
+    /** Set to the class loader that pointed {@value #NATIVE_PATH} at the cache, for any later one to see. */
+    private static final String NATIVE_PATH_OWNER = "shm.onnxruntime.nativePathOwner";
+
+    static {
+        useCachedNatives();
+    }
+
     private final OrtSession session;
     private final MeanStd normalisation;
     private final long batch;
@@ -107,6 +122,62 @@ public final class OnnxRuntimePredictor implements MattePredictor {
         } catch (OrtException e) {
             throw new ShmException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * Points ONNX Runtime at its natives unpacked once in the {@link NativeCache}; left to itself it unpacks them into
+     * a new {@code onnxruntime-java<N>} temporary folder on every start and leaves that folder behind. A second class
+     * loader in this JVM (another plugin realm) gets a copy of its own, which it removes on exit, because a JNI
+     * library loads into one class loader only.
+     */
+    private static synchronized void useCachedNatives() {
+        String owner = OnnxRuntimePredictor.class.getClassLoader().toString();
+        String setBy = System.getProperty(NATIVE_PATH_OWNER);
+        if (System.getProperty(NATIVE_PATH) != null && setBy == null) {
+            return;
+        }
+        String platform = nativePlatform();
+        String version = OrtEnvironment.class.getPackage().getImplementationVersion();
+        if (platform == null || version == null || owner.equals(setBy)) {
+            return;
+        }
+        Path dir = NativeCache.root().resolve("onnxruntime-" + version + "-" + platform);
+        List<String> libraries = platform.startsWith("win") ? List.of("onnxruntime.dll", "onnxruntime4j_jni.dll")
+                : platform.startsWith("osx") ? List.of("libonnxruntime.dylib", "libonnxruntime4j_jni.dylib")
+                : List.of("libonnxruntime.so", "libonnxruntime4j_jni.so");
+        for (String library : libraries) {
+            NativeCache.unpack(OrtEnvironment.class.getClassLoader(), "ai/onnxruntime/native/" + platform + "/"
+                    + library, dir.resolve(library));
+        }
+        if (setBy != null) {
+            dir = copyForThisLoader(dir, libraries);
+        }
+        System.setProperty(NATIVE_PATH, dir.toString());
+        System.setProperty(NATIVE_PATH_OWNER, owner);
+    }
+
+    private static Path copyForThisLoader(Path dir, List<String> libraries) {
+        try {
+            Path copy = Files.createTempDirectory(dir, "loader-");
+            copy.toFile().deleteOnExit();
+            for (String library : libraries) {
+                Files.copy(dir.resolve(library), copy.resolve(library));
+                copy.resolve(library).toFile().deleteOnExit();
+            }
+            return copy;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy the ONNX Runtime natives in " + dir
+                    + "; set -Dshm.nativeCache to a writable folder", e);
+        }
+    }
+
+    /** ONNX Runtime's name for this OS and CPU in its jar, or {@code null} where it has none. */
+    private static String nativePlatform() {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        String cpu = arch.equals("amd64") || arch.equals("x86_64") ? "x64" : arch.equals("aarch64") ? "aarch64" : null;
+        String system = os.contains("linux") ? "linux" : os.contains("mac") ? "osx" : os.contains("windows") ? "win" : null;
+        return cpu == null || system == null ? null : system + "-" + cpu;
     }
 
     private static double[] parse(String text) {

@@ -1,9 +1,8 @@
 package dev.shm.runtime.image;
 
+import dev.shm.runtime.io.NativeCache;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -11,10 +10,9 @@ import java.util.Locale;
 import org.opencv.core.Core;
 
 /**
- * Loads the OpenCV natives bundled in {@code org.openpnp:opencv} once per JVM. The library is unpacked once into a
- * cache folder ({@code shm.nativeCache}, default {@code ~/.cache/shm}) and loaded from there, instead of being
- * unpacked to a fresh temporary folder by every build and removed by a shutdown hook that cannot run once Maven
- * has closed the plugin's class loader.
+ * Loads the OpenCV natives bundled in {@code org.openpnp:opencv} once per JVM from the {@link NativeCache}, instead
+ * of unpacking them to a fresh temporary folder every build and removing them by a shutdown hook that cannot run
+ * once Maven has closed the plugin's class loader.
  */
 final class OpenCvLoader {
     private static volatile boolean loaded;
@@ -41,53 +39,24 @@ final class OpenCvLoader {
     private static void loadFromCache(String resource) {
         String fileName = resource.substring(resource.lastIndexOf('/') + 1);
         String platform = resource.substring("nu/pattern/opencv/".length(), resource.lastIndexOf('/')).replace('/', '-');
-        Path dir = cacheRoot().resolve("opencv-" + Core.VERSION + "-" + platform);
-        Path library = dir.resolve(fileName);
+        Path dir = NativeCache.root().resolve("opencv-" + Core.VERSION + "-" + platform);
+        Path library = NativeCache.unpack(OpenCvLoader.class.getClassLoader(), resource, dir.resolve(fileName));
         try {
-            if (!Files.isRegularFile(library)) {
-                extract(resource, library);
+            System.load(library.toString());
+        } catch (UnsatisfiedLinkError e) {
+            if (!String.valueOf(e.getMessage()).contains("already loaded in another classloader")) {
+                throw e;
             }
             try {
-                System.load(library.toString());
-            } catch (UnsatisfiedLinkError e) {
-                if (!String.valueOf(e.getMessage()).contains("already loaded in another classloader")) {
-                    throw e;
-                }
                 Path copy = Files.createTempFile(dir, "loader-", "-" + fileName);
                 Files.copy(library, copy, StandardCopyOption.REPLACE_EXISTING);
                 copy.toFile().deleteOnExit();
                 System.load(copy.toString());
+            } catch (IOException io) {
+                throw new UncheckedIOException("cannot copy the OpenCV natives in " + dir
+                        + "; set -Dshm.nativeCache to a writable folder", io);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot unpack the OpenCV natives to " + dir
-                    + "; set -Dshm.nativeCache to a writable folder", e);
         }
-    }
-
-    private static void extract(String resource, Path library) throws IOException {
-        Files.createDirectories(library.getParent());
-        Path temporary = Files.createTempFile(library.getParent(), "partial-", ".so");
-        try (InputStream in = OpenCvLoader.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IOException("the OpenCV jar has no " + resource);
-            }
-            Files.copy(in, temporary, StandardCopyOption.REPLACE_EXISTING);
-            try {
-                Files.move(temporary, library, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, library, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
-    }
-
-    private static Path cacheRoot() {
-        String configured = System.getProperty("shm.nativeCache");
-        if (configured != null && !configured.isBlank()) {
-            return Path.of(configured);
-        }
-        return Path.of(System.getProperty("user.home"), ".cache", "shm");
     }
 
     /** The bundled library for this OS and CPU, or {@code null} where the jar's own loader must decide. */
