@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +25,9 @@ import java.util.concurrent.TimeUnit;
  * command in a script beside the ONNX file when it is not.
  */
 public final class ModelExport {
+    /** Where ATC's output goes, beside the model. */
+    public static final String ATC_LOG = "atc.log";
+    private static final Duration ATC_TIMEOUT = Duration.ofMinutes(30);
     private final Progress progress;
 
     public ModelExport(Progress progress) {
@@ -97,7 +101,8 @@ public final class ModelExport {
             progress.info("ATC (atc) was not found on the PATH: no .om written; " + script + " holds the command");
             return new Result(onnxFile, null, script, difference);
         }
-        Path om = runAtc(atcCommand(atc.toString(), onnxFile, options), options);
+        Path om = runAtc(atcCommand(atc.toString(), onnxFile, options), options.outputDir(), options.omFile(),
+                ATC_TIMEOUT);
         return new Result(onnxFile, om, null, difference);
     }
 
@@ -108,17 +113,23 @@ public final class ModelExport {
                 "--input_shape=" + OnnxExporter.INPUT + ":1,3," + options.size() + "," + options.size());
     }
 
-    private Path runAtc(List<String> command, Options options) {
+    /**
+     * Runs ATC with its output going to {@code atc.log} beside the model (read only after it ends, so a hung ATC is
+     * stopped after {@code timeout} instead of holding the build forever).
+     */
+    Path runAtc(List<String> command, Path outputDir, Path om, Duration timeout) {
         progress.info("Running " + shell(command));
+        Path log = outputDir.resolve(ATC_LOG);
         try {
-            Process process = new ProcessBuilder(command).directory(options.outputDir().toFile()).redirectErrorStream(true)
-                    .start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(30, TimeUnit.MINUTES)) {
+            Process process = new ProcessBuilder(command).directory(outputDir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
-                throw new ShmException("ATC did not finish within 30 minutes: " + shell(command));
+                throw new ShmException("ATC did not finish within " + describe(timeout) + " and was stopped: "
+                        + shell(command) + " (its output: " + log + ")");
             }
-            Path om = options.omFile();
+            String output = Files.readString(log, StandardCharsets.UTF_8);
             if (process.exitValue() != 0 || !Files.isRegularFile(om)) {
                 throw new ShmException("ATC failed (exit " + process.exitValue() + ", " + om + (Files.isRegularFile(om)
                         ? " written" : " not written") + "): " + shell(command) + "\n" + output.strip());
@@ -131,6 +142,10 @@ public final class ModelExport {
             Thread.currentThread().interrupt();
             throw new ShmException("Interrupted while ATC ran", e);
         }
+    }
+
+    private static String describe(Duration timeout) {
+        return timeout.toMinutes() > 0 ? timeout.toMinutes() + " minutes" : timeout.toSeconds() + " s";
     }
 
     /** The largest alpha difference on the first test images when there are any, and on seeded noise otherwise. */

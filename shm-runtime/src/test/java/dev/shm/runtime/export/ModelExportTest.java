@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import onnx.Onnx;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,6 +67,18 @@ class ModelExportTest {
         assertEquals(List.of("trimap_logits", "alpha"), model.getGraph().getOutputList().stream()
                 .map(Onnx.ValueInfoProto::getName).toList());
         assertEquals(11, model.getOpsetImport(0).getVersion());
+    }
+
+    @Test
+    void aHungAtcIsStoppedAtItsTimeoutWithItsOutputKept() throws IOException {
+        Path atc = Files.writeString(dir.resolve("hung-atc"), "#!/bin/sh\necho converting\nsleep 600\n");
+        Files.setPosixFilePermissions(atc, PosixFilePermissions.fromString("rwxr-xr-x"));
+        long started = System.nanoTime();
+        ShmException e = assertThrows(ShmException.class, () -> new ModelExport(Progress.silent("export"))
+                .runAtc(List.of(atc.toString(), "--model=m.onnx"), dir, dir.resolve("m.om"), Duration.ofSeconds(1)));
+        assertTrue((System.nanoTime() - started) / 1e9 < 30, "stopped at the timeout, not at the end of ATC's output");
+        assertTrue(e.getMessage().startsWith("ATC did not finish within 1 s and was stopped: "), e.getMessage());
+        assertEquals("converting\n", Files.readString(dir.resolve(ModelExport.ATC_LOG)));
     }
 
     @Test
