@@ -9,6 +9,7 @@ import dev.shm.runtime.progress.Progress;
 import dev.shm.runtime.progress.ProgressSink;
 import dev.shm.runtime.train.Trainer;
 import java.io.File;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -84,6 +85,13 @@ public abstract class AbstractShmMojo extends AbstractMojo {
             }
         } catch (ShmException e) {
             throw new MojoFailureException(e.getMessage(), e);
+        } catch (UncheckedIOException e) {
+            throw new MojoFailureException("shm:" + goal() + " could not read or write a file: "
+                    + ShmException.explain(e) + "; check that the path exists, is readable or writable, and that the "
+                    + "disk has space", e);
+        } catch (RuntimeException e) {
+            throw new MojoExecutionException("shm:" + goal() + " failed unexpectedly: " + ShmException.explain(e)
+                    + "; run Maven with -e for the stack trace", e);
         }
     }
 

@@ -226,6 +226,10 @@ public final class Trainer {
         }
 
         PhaseResult run() {
+            int partials = AtomicFiles.removePartials(dir);
+            if (partials > 0) {
+                progress.info(phase + ": removed " + partials + " partly written file(s) an interrupted run left in " + dir);
+            }
             Path finalCheckpoint = dir.resolve(FINAL);
             CheckpointState finished = Files.isRegularFile(finalCheckpoint) ? Checkpoints.readState(finalCheckpoint) : null;
             if (!request.force() && finished != null && hash.equals(finished.phaseHash())
@@ -234,10 +238,6 @@ public final class Trainer {
                 Path best = dir.resolve(BEST);
                 return new PhaseResult(phase, true, finalCheckpoint, Files.isRegularFile(best) ? best : null,
                         finished.epoch(), Double.NaN, finished.bestSad(), 0);
-            }
-            int partials = AtomicFiles.removePartials(dir);
-            if (partials > 0) {
-                progress.info(phase + ": removed " + partials + " partly written file(s) an interrupted run left in " + dir);
             }
             ComputationGraph graph;
             int startEpoch;
