@@ -1,8 +1,8 @@
 package dev.shm.bench;
 
 import dev.shm.runtime.data.MeanStd;
-import dev.shm.runtime.eval.OnnxRuntimePredictor;
-import dev.shm.runtime.export.OnnxExporter;
+import dev.shm.runtime.engine.OnnxRuntimePredictor;
+import dev.shm.runtime.model.onnx.OnnxExporter;
 import dev.shm.runtime.model.Networks;
 import java.util.Arrays;
 import java.util.Locale;

@@ -2,9 +2,9 @@ package dev.shm.bench;
 
 import dev.shm.runtime.config.ConfigLoader;
 import dev.shm.runtime.config.ShmConfig;
-import dev.shm.runtime.eval.Engines;
+import dev.shm.runtime.engine.Engines;
 import dev.shm.runtime.eval.Evaluator;
-import dev.shm.runtime.eval.MattePredictor;
+import dev.shm.runtime.engine.MattePredictor;
 import dev.shm.runtime.io.AtomicFiles;
 import dev.shm.runtime.progress.Progress;
 import dev.shm.runtime.train.Trainer;

@@ -4,13 +4,12 @@ import dev.shm.runtime.ShmException;
 import dev.shm.runtime.config.ConfigLoader;
 import dev.shm.runtime.config.ShmConfig;
 import dev.shm.runtime.io.DirectoryLock;
+import dev.shm.runtime.model.checkpoint.CheckpointFolder;
 import dev.shm.runtime.progress.JsonLinesSink;
 import dev.shm.runtime.progress.Progress;
 import dev.shm.runtime.progress.ProgressSink;
-import dev.shm.runtime.train.Trainer;
 import java.io.File;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -124,10 +123,8 @@ public abstract class AbstractShmMojo extends AbstractMojo {
 
     /** end_to_end's best checkpoint under {@code trainUrl} (or the output directory), else its final one. */
     protected Path defaultModel(ShmConfig config, File trainUrl) {
-        Path root = (trainUrl != null ? baseDir().resolve(trainUrl.toPath()) : outputPath())
-                .resolve(config.ckptVersion()).resolve(ConfigLoader.END_TO_END);
-        Path best = root.resolve(Trainer.BEST);
-        return Files.isRegularFile(best) ? best : root.resolve(Trainer.FINAL);
+        Path root = trainUrl != null ? baseDir().resolve(trainUrl.toPath()) : outputPath();
+        return CheckpointFolder.of(root, config.ckptVersion(), ConfigLoader.END_TO_END).model();
     }
 
     /** Where shm:export writes the model and shm:infer-ascend looks for it. */

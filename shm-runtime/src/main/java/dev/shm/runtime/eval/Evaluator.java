@@ -4,6 +4,8 @@ import dev.shm.runtime.ShmException;
 import dev.shm.runtime.data.DatasetFolders;
 import dev.shm.runtime.data.DatasetLists;
 import dev.shm.runtime.data.Trimaps;
+import dev.shm.runtime.engine.MattePredictor;
+import dev.shm.runtime.engine.Preprocessing;
 import dev.shm.runtime.image.Codecs;
 import dev.shm.runtime.image.Matte;
 import dev.shm.runtime.image.Raster;
@@ -11,7 +13,6 @@ import dev.shm.runtime.image.Resize;
 import dev.shm.runtime.image.Resize.Interpolation;
 import dev.shm.runtime.io.AtomicFiles;
 import dev.shm.runtime.metrics.MattingMetrics;
-import dev.shm.runtime.model.Inputs;
 import dev.shm.runtime.progress.Progress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -104,7 +105,7 @@ public final class Evaluator {
                         + entry.image() + " is " + image.size() + "; regenerate the dataset");
             }
             long start = System.nanoTime();
-            float[] input = Inputs.networkInput(image, size, predictor.normalisation());
+            float[] input = Preprocessing.networkInput(image, size, predictor.normalisation());
             float[] output = predictor.predict(new float[][] {input}, size)[0];
             for (float v : output) {
                 if (!Float.isFinite(v)) {

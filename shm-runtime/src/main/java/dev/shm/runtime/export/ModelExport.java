@@ -2,11 +2,13 @@ package dev.shm.runtime.export;
 
 import dev.shm.runtime.ShmException;
 import dev.shm.runtime.data.DatasetLists;
-import dev.shm.runtime.eval.Dl4jPredictor;
-import dev.shm.runtime.eval.OnnxRuntimePredictor;
-import dev.shm.runtime.eval.Parity;
+import dev.shm.runtime.engine.Dl4jPredictor;
+import dev.shm.runtime.engine.OnnxRuntimePredictor;
+import dev.shm.runtime.engine.Parity;
+import dev.shm.runtime.engine.Preprocessing;
 import dev.shm.runtime.io.AtomicFiles;
 import dev.shm.runtime.io.Executables;
+import dev.shm.runtime.model.onnx.OnnxExporter;
 import dev.shm.runtime.progress.Progress;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -157,7 +159,7 @@ public final class ModelExport {
                 if (inputs.size() == 3) {
                     break;
                 }
-                float[] input = Parity.input(entry.image(), size, dl4j.normalisation());
+                float[] input = Preprocessing.networkInput(entry.image(), size, dl4j.normalisation());
                 if (input != null) {
                     inputs.add(input);
                 }

@@ -2,10 +2,8 @@ package dev.shm.runtime.image;
 
 import dev.shm.runtime.io.NativeCache;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Locale;
 import org.opencv.core.Core;
 
@@ -47,15 +45,7 @@ final class OpenCvLoader {
             if (!String.valueOf(e.getMessage()).contains("already loaded in another classloader")) {
                 throw e;
             }
-            try {
-                Path copy = Files.createTempFile(dir, "loader-", "-" + fileName);
-                Files.copy(library, copy, StandardCopyOption.REPLACE_EXISTING);
-                copy.toFile().deleteOnExit();
-                System.load(copy.toString());
-            } catch (IOException io) {
-                throw new UncheckedIOException("cannot copy the OpenCV natives in " + dir
-                        + "; set -Dshm.nativeCache to a writable folder", io);
-            }
+            System.load(NativeCache.privateCopy(dir, List.of(fileName)).resolve(fileName).toString());
         }
     }
 

@@ -3,7 +3,8 @@ package dev.shm.runtime.infer;
 import dev.shm.runtime.ShmException;
 import dev.shm.runtime.data.DatasetLists;
 import dev.shm.runtime.data.MeanStd;
-import dev.shm.runtime.eval.OnnxRuntimePredictor;
+import dev.shm.runtime.engine.OnnxRuntimePredictor;
+import dev.shm.runtime.engine.Preprocessing;
 import dev.shm.runtime.image.Codecs;
 import dev.shm.runtime.image.Matte;
 import dev.shm.runtime.image.Raster;
@@ -12,7 +13,6 @@ import dev.shm.runtime.image.Resize.Interpolation;
 import dev.shm.runtime.io.AtomicFiles;
 import dev.shm.runtime.io.Stamps;
 import dev.shm.runtime.metrics.MattingMetrics;
-import dev.shm.runtime.model.Inputs;
 import dev.shm.runtime.progress.Progress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -136,7 +136,7 @@ public final class AscendInference {
             if (image == null) {
                 throw new ShmException("Cannot decode the test image " + entry.image());
             }
-            float[] input = Inputs.networkInput(image, options.size(), stats);
+            float[] input = Preprocessing.networkInput(image, options.size(), stats);
             AtomicFiles.write(bin, floats(input));
             AtomicFiles.copy(entry.image(), options.workDir().resolve(IMAGES).resolve(name));
             AtomicFiles.copy(entry.matte(), options.workDir().resolve(LABELS).resolve(stem + "_" + entry.matte().getFileName()));

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 
 /**
  * Native libraries unpacked once from their jars into a cache folder ({@code shm.nativeCache}, default
@@ -22,6 +23,25 @@ public final class NativeCache {
             return Path.of(configured);
         }
         return Path.of(System.getProperty("user.home"), ".cache", "shm");
+    }
+
+    /**
+     * A copy of the libraries {@code names} in {@code dir}, in a new folder of its own removed on exit: a JNI library
+     * loads into one class loader only, so a second class loader in this JVM (another plugin realm) needs its own.
+     */
+    public static Path privateCopy(Path dir, List<String> names) {
+        try {
+            Path copy = Files.createTempDirectory(dir, "loader-");
+            copy.toFile().deleteOnExit();
+            for (String name : names) {
+                Files.copy(dir.resolve(name), copy.resolve(name));
+                copy.resolve(name).toFile().deleteOnExit();
+            }
+            return copy;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy the natives in " + dir
+                    + "; set -Dshm.nativeCache to a writable folder", e);
+        }
     }
 
     /** {@code target}, unpacked from the class path's {@code resource} unless an earlier build already did. */

@@ -3,7 +3,6 @@ package dev.shm.runtime.model;
 import dev.shm.runtime.data.MeanStd;
 import dev.shm.runtime.data.Trimaps;
 import dev.shm.runtime.image.Raster;
-import dev.shm.runtime.image.Resize;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -11,11 +10,6 @@ import org.nd4j.linalg.factory.Nd4j;
 /** Rasters to network tensors (NCHW float32): normalised images, one-hot trimaps, mattes on 0..1. */
 public final class Inputs {
     private Inputs() {
-    }
-
-    /** An image as the network takes it at inference: resized (bicubic) to size x size, then {@link #normalise}d. */
-    public static float[] networkInput(Raster rgb, int size, MeanStd stats) {
-        return normalise(Resize.to(rgb, size, size, Resize.Interpolation.CUBIC), stats);
     }
 
     /** (pixel / 255 - mean) / std per RGB channel, planar CHW. */

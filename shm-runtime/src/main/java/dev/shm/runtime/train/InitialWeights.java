@@ -2,6 +2,7 @@ package dev.shm.runtime.train;
 
 import dev.shm.runtime.ShmException;
 import dev.shm.runtime.model.TNet;
+import dev.shm.runtime.model.checkpoint.Checkpoints;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -23,26 +23,23 @@ import dev.shm.runtime.model.Inputs;
 import dev.shm.runtime.model.LearningRateSchedule;
 import dev.shm.runtime.model.Networks;
 import dev.shm.runtime.model.TNet;
+import dev.shm.runtime.model.checkpoint.CheckpointFolder;
+import dev.shm.runtime.model.checkpoint.CheckpointState;
+import dev.shm.runtime.model.checkpoint.Checkpoints;
 import dev.shm.runtime.progress.Progress;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
+import java.util.Set;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
@@ -57,19 +54,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * weights; a finished phase whose inputs are unchanged is skipped.
  */
 public final class Trainer {
-    public static final String LATEST_PREFIX = "semantic_hm_latest_";
-    public static final String BEST = "semantic_hm_best" + Checkpoints.EXTENSION;
-    public static final String FINAL = "semantic_hm_final" + Checkpoints.EXTENSION;
     public static final List<String> PHASES =
             List.of(ConfigLoader.PRE_TRAIN_T_NET, ConfigLoader.PRE_TRAIN_M_NET, ConfigLoader.END_TO_END);
-    private static final Pattern LATEST = Pattern.compile(Pattern.quote(LATEST_PREFIX) + "(\\d+)"
-            + Pattern.quote(Checkpoints.EXTENSION));
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** How many training images measure the batch-norm statistics a checkpoint keeps. */
     static final int STATISTICS_IMAGES = 64;
-    /** The folder, beside a phase's checkpoints, that keeps earlier runs a fresh start moved aside. */
-    public static final String PREVIOUS = "previous";
 
     private final Progress progress;
 
@@ -162,6 +152,7 @@ public final class Trainer {
         private final PhaseConfig config;
         private final Networks.Kind kind;
         private final Path dir;
+        private final CheckpointFolder checkpoints;
         private final Path root;
         private final MeanStd stats;
         private final List<DatasetLists.Entry> train;
@@ -177,6 +168,7 @@ public final class Trainer {
             this.config = config;
             this.kind = kindOf(phase);
             this.dir = root.resolve(phase);
+            this.checkpoints = new CheckpointFolder(dir);
             this.stats = stats;
             this.train = train;
             this.eval = eval;
@@ -212,13 +204,13 @@ public final class Trainer {
             if (kind != Networks.Kind.END_TO_END || !config.finetuning()) {
                 return List.of();
             }
-            Path tNet = root.resolve(ConfigLoader.PRE_TRAIN_T_NET).resolve(FINAL);
+            Path tNet = new CheckpointFolder(root.resolve(ConfigLoader.PRE_TRAIN_T_NET)).finalCheckpoint();
             if (!Files.isRegularFile(tNet)) {
                 throw new ShmException("end_to_end starts from the result of pre_train_t_net, and " + tNet + " does not "
                         + "exist; train pre_train_t_net first (shm.phases), or set end_to_end.finetuning: false to "
                         + "start from random weights");
             }
-            Path mNet = root.resolve(ConfigLoader.PRE_TRAIN_M_NET).resolve(FINAL);
+            Path mNet = new CheckpointFolder(root.resolve(ConfigLoader.PRE_TRAIN_M_NET)).finalCheckpoint();
             if (request.phases().contains(ConfigLoader.PRE_TRAIN_M_NET) && Files.isRegularFile(mNet)) {
                 return List.of(tNet, mNet);
             }
@@ -230,12 +222,12 @@ public final class Trainer {
             if (partials > 0) {
                 progress.info(phase + ": removed " + partials + " partly written file(s) an interrupted run left in " + dir);
             }
-            Path finalCheckpoint = dir.resolve(FINAL);
+            Path finalCheckpoint = checkpoints.finalCheckpoint();
             CheckpointState finished = Files.isRegularFile(finalCheckpoint) ? Checkpoints.readState(finalCheckpoint) : null;
             if (!request.force() && finished != null && hash.equals(finished.phaseHash())
                     && finished.epoch() >= config.nEpochs()) {
                 progress.info(phase + ": up to date (" + finalCheckpoint + "), skipping; set shm.force=true to train again");
-                Path best = dir.resolve(BEST);
+                Path best = checkpoints.best();
                 return new PhaseResult(phase, true, finalCheckpoint, Files.isRegularFile(best) ? best : null,
                         finished.epoch(), Double.NaN, finished.bestSad(), 0);
             }
@@ -334,7 +326,7 @@ public final class Trainer {
                     CheckpointState state = new CheckpointState(phase, kind.name(), epoch, step, hash, bestSad, bestEpoch,
                             config.patchSize(), stats.meanClip(), stats.stdClip(), Version.get());
                     if (best) {
-                        Checkpoints.write(dir.resolve(BEST), graph, state);
+                        Checkpoints.write(checkpoints.best(), graph, state);
                         log.best(epoch, sad);
                     }
                     if (epoch % config.saveEpoch() == 0 || epoch == config.nEpochs()) {
@@ -357,7 +349,7 @@ public final class Trainer {
                 }
             }
             double rate = images / Math.max(1e-9, (System.nanoTime() - started) / 1e9);
-            Path best = dir.resolve(BEST);
+            Path best = checkpoints.best();
             return new PhaseResult(phase, false, finalCheckpoint, Files.isRegularFile(best) ? best : null,
                     config.nEpochs(), lastLoss, bestSad, rate);
         }
@@ -381,8 +373,8 @@ public final class Trainer {
          * raising nEpochs continues a finished phase).
          */
         private Path resumable() {
-            List<Path> candidates = new ArrayList<>(latestCheckpoints());
-            Path finalCheckpoint = dir.resolve(FINAL);
+            List<Path> candidates = new ArrayList<>(checkpoints.latest());
+            Path finalCheckpoint = checkpoints.finalCheckpoint();
             if (Files.isRegularFile(finalCheckpoint)) {
                 candidates.add(finalCheckpoint);
             }
@@ -406,32 +398,13 @@ public final class Trainer {
             return null;
         }
 
-        private List<Path> latestCheckpoints() {
-            if (!Files.isDirectory(dir)) {
-                return List.of();
-            }
-            try (Stream<Path> files = Files.list(dir)) {
-                return files.filter(f -> LATEST.matcher(f.getFileName().toString()).matches())
-                        .sorted((a, b) -> Integer.compare(epochOf(a), epochOf(b))).toList();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
         private void saveLatest(ComputationGraph graph, CheckpointState state) {
             if (!config.keepCheckpointMax().all() && config.keepCheckpointMax().max() == 0) {
                 return;
             }
-            Checkpoints.write(dir.resolve(LATEST_PREFIX + state.epoch() + Checkpoints.EXTENSION), graph, state);
-            List<Path> latest = latestCheckpoints();
+            Checkpoints.write(checkpoints.latest(state.epoch()), graph, state);
             if (!config.keepCheckpointMax().all()) {
-                for (int i = 0; i < latest.size() - config.keepCheckpointMax().max(); i++) {
-                    try {
-                        Files.deleteIfExists(latest.get(i));
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }
+                checkpoints.pruneLatest(config.keepCheckpointMax().max());
             }
         }
 
@@ -440,27 +413,9 @@ public final class Trainer {
          * {@code previous/<time>/} beside them, so none is mistaken for the new run's and none is lost.
          */
         private void keepPreviousRun() {
-            if (!Files.isDirectory(dir)) {
-                return;
-            }
-            try (Stream<Path> files = Files.list(dir)) {
-                List<Path> ours = files.filter(file -> {
-                    String name = file.getFileName().toString();
-                    return name.startsWith("semantic_hm_") && name.endsWith(Checkpoints.EXTENSION)
-                            || name.equals(PhaseLog.LATEST) || name.equals(PhaseLog.BEST);
-                }).toList();
-                if (ours.isEmpty()) {
-                    return;
-                }
-                Path kept = dir.resolve(PREVIOUS).resolve(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS'Z'")
-                        .withZone(ZoneOffset.UTC).format(Instant.now()));
-                Files.createDirectories(kept);
-                for (Path file : ours) {
-                    Files.move(file, kept.resolve(file.getFileName()));
-                }
-                progress.warn(phase + ": the earlier run's " + ours.size() + " checkpoints and logs are kept in " + kept);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            Path kept = checkpoints.moveAside(Set.of(PhaseLog.LATEST, PhaseLog.BEST));
+            if (kept != null) {
+                progress.warn(phase + ": the earlier run's checkpoints and logs are kept in " + kept);
             }
         }
 
@@ -527,10 +482,6 @@ public final class Trainer {
         }
     }
 
-    private static int epochOf(Path checkpoint) {
-        Matcher m = LATEST.matcher(checkpoint.getFileName().toString());
-        return m.matches() ? Integer.parseInt(m.group(1)) : -1;
-    }
 
     private static String sha256(String text) {
         try {

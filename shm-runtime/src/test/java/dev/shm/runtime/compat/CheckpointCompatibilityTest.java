@@ -3,8 +3,8 @@ package dev.shm.runtime.compat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.shm.runtime.train.CheckpointState;
-import dev.shm.runtime.train.Checkpoints;
+import dev.shm.runtime.model.checkpoint.CheckpointState;
+import dev.shm.runtime.model.checkpoint.Checkpoints;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

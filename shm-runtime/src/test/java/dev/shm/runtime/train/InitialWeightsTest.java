@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shm.runtime.ShmException;
 import dev.shm.runtime.data.MeanStd;
-import dev.shm.runtime.export.OnnxExporter;
 import dev.shm.runtime.model.MNet;
 import dev.shm.runtime.model.Networks;
 import dev.shm.runtime.model.TNet;
+import dev.shm.runtime.model.checkpoint.CheckpointState;
+import dev.shm.runtime.model.checkpoint.Checkpoints;
+import dev.shm.runtime.model.onnx.OnnxExporter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;

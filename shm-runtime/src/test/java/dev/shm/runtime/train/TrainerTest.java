@@ -11,6 +11,8 @@ import dev.shm.runtime.ShmException;
 import dev.shm.runtime.config.ConfigLoader;
 import dev.shm.runtime.config.ShmConfig;
 import dev.shm.runtime.data.DatasetGenerator;
+import dev.shm.runtime.model.checkpoint.CheckpointFolder;
+import dev.shm.runtime.model.checkpoint.Checkpoints;
 import dev.shm.runtime.progress.Progress;
 import dev.shm.runtime.progress.ProgressEvent;
 import dev.shm.runtime.progress.ProgressSink;
@@ -25,8 +27,8 @@ import java.util.stream.Stream;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Training on a tiny synthetic dataset: files, keep policy, skip, resume equivalence, bad checkpoints. */
 class TrainerTest {
@@ -120,22 +122,22 @@ class TrainerTest {
         Path phase = dir.resolve("changed/ckpt_s2/pre_train_t_net");
         train(config(Map.of("pre_train_t_net.nEpochs", "1")), dir.resolve("changed"), List.of("pre_train_t_net"),
                 e -> { });
-        byte[] earlierFinal = Files.readAllBytes(phase.resolve(Trainer.FINAL));
+        byte[] earlierFinal = Files.readAllBytes(phase.resolve(CheckpointFolder.FINAL));
         Path leftover = Files.write(phase.resolve(".semantic_hm_latest_2.ckpt8093.partial"), new byte[1000]);
         List<ProgressEvent> events = new ArrayList<>();
         train(config(Map.of("pre_train_t_net.nEpochs", "1", "pre_train_t_net.lr", "0.0005")), dir.resolve("changed"),
                 List.of("pre_train_t_net"), events::add);
         List<Path> kept;
-        try (var runs = Files.list(phase.resolve(Trainer.PREVIOUS))) {
+        try (var runs = Files.list(phase.resolve(CheckpointFolder.PREVIOUS))) {
             kept = runs.toList();
         }
         assertEquals(1, kept.size());
-        assertArrayEquals(earlierFinal, Files.readAllBytes(kept.get(0).resolve(Trainer.FINAL)));
+        assertArrayEquals(earlierFinal, Files.readAllBytes(kept.get(0).resolve(CheckpointFolder.FINAL)));
         assertTrue(Files.isRegularFile(kept.get(0).resolve("log_latest.txt")));
-        assertTrue(Files.isRegularFile(phase.resolve(Trainer.FINAL)), "the new run's final checkpoint");
+        assertTrue(Files.isRegularFile(phase.resolve(CheckpointFolder.FINAL)), "the new run's final checkpoint");
         assertFalse(Files.exists(leftover), "an interrupted write's leftover is removed");
         assertEquals(Files.getPosixFilePermissions(Files.createFile(dir.resolve("plain"))),
-                Files.getPosixFilePermissions(phase.resolve(Trainer.FINAL)), "checkpoints get the umask's permissions");
+                Files.getPosixFilePermissions(phase.resolve(CheckpointFolder.FINAL)), "checkpoints get the umask's permissions");
         assertTrue(events.stream().anyMatch(e -> e.kind().equals("warn") && e.message().contains("another configuration")));
         assertTrue(events.stream().anyMatch(e -> e.kind().equals("warn") && e.message().contains(kept.get(0).toString())));
     }

@@ -1,4 +1,4 @@
-package dev.shm.runtime.export;
+package dev.shm.runtime.model.onnx;
 
 import dev.shm.runtime.ShmException;
 import dev.shm.runtime.data.MeanStd;

@@ -1,4 +1,4 @@
-package dev.shm.runtime.train;
+package dev.shm.runtime.model.checkpoint;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shm.runtime.ShmException;

@@ -1,4 +1,4 @@
-package dev.shm.runtime.eval;
+package dev.shm.runtime.engine;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -6,12 +6,10 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.shm.runtime.ShmException;
 import dev.shm.runtime.data.MeanStd;
-import dev.shm.runtime.export.OnnxExporter;
+import dev.shm.runtime.model.onnx.OnnxExporter;
 import dev.shm.runtime.io.NativeCache;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -150,25 +148,10 @@ public final class OnnxRuntimePredictor implements MattePredictor {
                     + library, dir.resolve(library));
         }
         if (setBy != null) {
-            dir = copyForThisLoader(dir, libraries);
+            dir = NativeCache.privateCopy(dir, libraries);
         }
         System.setProperty(NATIVE_PATH, dir.toString());
         System.setProperty(NATIVE_PATH_OWNER, owner);
-    }
-
-    private static Path copyForThisLoader(Path dir, List<String> libraries) {
-        try {
-            Path copy = Files.createTempDirectory(dir, "loader-");
-            copy.toFile().deleteOnExit();
-            for (String library : libraries) {
-                Files.copy(dir.resolve(library), copy.resolve(library));
-                copy.resolve(library).toFile().deleteOnExit();
-            }
-            return copy;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy the ONNX Runtime natives in " + dir
-                    + "; set -Dshm.nativeCache to a writable folder", e);
-        }
     }
 
     /** ONNX Runtime's name for this OS and CPU in its jar, or {@code null} where it has none. */

@@ -1,4 +1,4 @@
-package dev.shm.runtime.train;
+package dev.shm.runtime.model.checkpoint;
 
 /**
  * What a checkpoint carries besides the weights and the optimiser state: which phase and graph, how far training

@@ -1,8 +1,8 @@
-package dev.shm.runtime.eval;
+package dev.shm.runtime.engine;
 
 import dev.shm.runtime.ShmException;
 import dev.shm.runtime.data.DatasetLists;
-import dev.shm.runtime.export.OnnxExporter;
+import dev.shm.runtime.model.onnx.OnnxExporter;
 import dev.shm.runtime.progress.Progress;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -79,7 +79,7 @@ public final class Engines {
         List<DatasetLists.Entry> entries = DatasetLists.read(testList);
         List<float[]> inputs = new ArrayList<>();
         for (DatasetLists.Entry entry : entries.subList(0, Math.min(PARITY_IMAGES, entries.size()))) {
-            float[] input = Parity.input(entry.image(), size, a.normalisation());
+            float[] input = Preprocessing.networkInput(entry.image(), size, a.normalisation());
             if (input == null) {
                 throw new ShmException("Cannot decode the test image " + entry.image());
             }

@@ -1,11 +1,11 @@
-package dev.shm.runtime.eval;
+package dev.shm.runtime.engine;
 
 import dev.shm.runtime.ShmException;
 import dev.shm.runtime.data.MeanStd;
 import dev.shm.runtime.image.Matte;
 import dev.shm.runtime.model.Networks;
-import dev.shm.runtime.train.CheckpointState;
-import dev.shm.runtime.train.Checkpoints;
+import dev.shm.runtime.model.checkpoint.CheckpointState;
+import dev.shm.runtime.model.checkpoint.Checkpoints;
 import java.nio.file.Path;
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;

@@ -1,4 +1,4 @@
-package dev.shm.runtime.eval;
+package dev.shm.runtime.engine;
 
 import dev.shm.runtime.data.MeanStd;
 

@@ -1,4 +1,4 @@
-package dev.shm.runtime.export;
+package dev.shm.runtime.model.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shm.runtime.ShmException;
 import dev.shm.runtime.data.MeanStd;
-import dev.shm.runtime.eval.Engines;
-import dev.shm.runtime.eval.OnnxRuntimePredictor;
+import dev.shm.runtime.engine.Engines;
+import dev.shm.runtime.engine.OnnxRuntimePredictor;
 import dev.shm.runtime.model.Networks;
 import dev.shm.runtime.model.TNet;
 import dev.shm.runtime.progress.Progress;
