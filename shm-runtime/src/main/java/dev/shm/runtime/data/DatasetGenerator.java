@@ -8,6 +8,7 @@ import dev.shm.runtime.Version;
 import dev.shm.runtime.config.GenerateDataConfig;
 import dev.shm.runtime.io.AtomicFiles;
 import dev.shm.runtime.io.RealPaths;
+import dev.shm.runtime.io.Stamps;
 import dev.shm.runtime.progress.Progress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,13 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -351,31 +348,17 @@ public final class DatasetGenerator {
     }
 
     private String fingerprint(Path source, SourceLayout.Scan scan) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            StringBuilder text = new StringBuilder();
-            text.append(Version.get()).append('\n').append(seed).append('\n').append(config).append('\n');
-            text.append(source.toAbsolutePath().normalize()).append('\n');
-            for (SourceSample sample : scan.samples()) {
-                text.append(sample.name()).append(' ').append(describe(sample.image())).append(' ')
-                        .append(describe(sample.matte())).append('\n');
-            }
-            for (Skipped s : scan.skipped()) {
-                text.append("skipped ").append(s).append('\n');
-            }
-            return HexFormat.of().formatHex(digest.digest(text.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        StringBuilder text = new StringBuilder();
+        text.append(Version.get()).append('\n').append(seed).append('\n').append(config).append('\n');
+        text.append(source.toAbsolutePath().normalize()).append('\n');
+        for (SourceSample sample : scan.samples()) {
+            text.append(sample.name()).append(' ').append(Stamps.describe(sample.image())).append(' ')
+                    .append(Stamps.describe(sample.matte())).append('\n');
         }
-    }
-
-    private static String describe(Path file) {
-        try {
-            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-            return file + ":" + attributes.size() + ":" + attributes.lastModifiedTime().toMillis();
-        } catch (IOException e) {
-            return file + ":missing";
+        for (Skipped s : scan.skipped()) {
+            text.append("skipped ").append(s).append('\n');
         }
+        return Stamps.sha256(text.toString());
     }
 
     private static boolean stampMatches(Path dataset, String fingerprint) {

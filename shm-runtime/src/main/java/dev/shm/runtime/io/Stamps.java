@@ -24,9 +24,14 @@ public final class Stamps {
         for (Path file : files) {
             text.append(file == null ? "-" : describe(file)).append('\n');
         }
+        return sha256(text.toString());
+    }
+
+    /** The SHA-256 of {@code text} (UTF-8) in hexadecimal: every fingerprint in shm is one. */
+    public static String sha256(String text) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.toString().getBytes(StandardCharsets.UTF_8)));
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -50,7 +55,8 @@ public final class Stamps {
         AtomicFiles.writeString(stamp, fingerprint + "\n");
     }
 
-    private static String describe(Path file) {
+    /** A file as fingerprints see it: its absolute path, size and modification time ({@code :missing} if absent). */
+    public static String describe(Path file) {
         try {
             BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
             return file.toAbsolutePath().normalize() + ":" + attributes.size() + ":" + attributes.lastModifiedTime().toMillis();

@@ -28,13 +28,9 @@ import dev.shm.runtime.model.checkpoint.CheckpointState;
 import dev.shm.runtime.model.checkpoint.Checkpoints;
 import dev.shm.runtime.progress.Progress;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -180,7 +176,7 @@ public final class Trainer {
             if (config.initWeight() != null) {
                 initialHash.append(Stamps.fingerprint("init_weight", config.initWeight()));
             }
-            this.hash = sha256(String.join("\n", Version.get(), Long.toString(request.config().seed()), kind.name(),
+            this.hash = Stamps.sha256(String.join("\n", Version.get(), Long.toString(request.config().seed()), kind.name(),
                     Integer.toString(config.trainBatch()), Integer.toString(config.patchSize()), Double.toString(config.lr()),
                     Boolean.toString(config.finetuning()), dataHash, initialHash.toString(),
                     Integer.toString(request.config().generateData().ksize()), config.samples().toString(),
@@ -479,15 +475,6 @@ public final class Trainer {
                 Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
             }
             return total / samples.size();
-        }
-    }
-
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }
