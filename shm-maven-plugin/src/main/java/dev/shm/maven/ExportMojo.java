@@ -2,7 +2,6 @@ package dev.shm.maven;
 
 import dev.shm.runtime.config.ShmConfig;
 import dev.shm.runtime.export.ModelExport;
-import dev.shm.runtime.io.Stamps;
 import dev.shm.runtime.progress.Progress;
 import java.io.File;
 import java.nio.file.Path;
@@ -83,16 +82,7 @@ public class ExportMojo extends AbstractShmMojo {
         ModelExport.Options options = new ModelExport.Options(model, exportDirectory(), config.export().fileName(),
                 config.export().fileFormat(), config.infer().size(), opset, cann, socVersion, parityTolerance,
                 config.infer().fileTestList(), atc == null ? null : atc.toPath());
-        String fingerprint = Stamps.fingerprint(config.export() + " " + config.infer().size() + " " + opset + " " + cann
-                + " " + socVersion + " " + parityTolerance + " " + atc, model);
-        ModelExport.Result result = ModelExport.Result.written(options);
-        if (!force && Stamps.upToDate(stamp(), fingerprint, result.onnx())) {
-            getLog().info("shm:export: " + result.onnx() + " is up to date with " + model + ", skipping (set "
-                    + "shm.force=true to export again)");
-        } else {
-            result = new ModelExport(progress).run(options);
-            Stamps.record(stamp(), fingerprint);
-        }
+        ModelExport.Result result = new ModelExport(progress).run(options, force);
         if (attach) {
             if (PACKAGING.equals(project.getPackaging())) {
                 project.getArtifact().setFile(result.onnx().toFile());

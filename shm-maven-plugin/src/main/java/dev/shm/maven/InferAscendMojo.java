@@ -1,6 +1,7 @@
 package dev.shm.maven;
 
 import dev.shm.runtime.config.ShmConfig;
+import dev.shm.runtime.export.ModelExport;
 import dev.shm.runtime.infer.AscendInference;
 import dev.shm.runtime.infer.InferenceExecutors;
 import dev.shm.runtime.progress.Progress;
@@ -44,9 +45,8 @@ public class InferAscendMojo extends AbstractShmMojo {
     @Override
     protected void run(ShmConfig config, Progress progress) {
         Path model = onnx != null ? baseDir().resolve(onnx.toPath())
-                : exportDirectory().resolve(config.export().fileName() + ".onnx");
-        Path offline = om != null ? baseDir().resolve(om.toPath())
-                : model.resolveSibling(model.getFileName().toString().replaceFirst("\\.onnx$", "") + ".om");
+                : ModelExport.Outputs.of(exportDirectory(), config.export().fileName()).onnx();
+        Path offline = om != null ? baseDir().resolve(om.toPath()) : ModelExport.Outputs.beside(model).om();
         List<String> command = executorCommand == null || executorCommand.isBlank() ? null
                 : Arrays.asList(executorCommand.trim().split("\\s+"));
         AscendInference.Result result = new AscendInference(progress).run(new AscendInference.Options(model, offline,

@@ -8,6 +8,7 @@ import dev.shm.runtime.engine.Parity;
 import dev.shm.runtime.engine.Preprocessing;
 import dev.shm.runtime.io.AtomicFiles;
 import dev.shm.runtime.io.Executables;
+import dev.shm.runtime.io.Stamps;
 import dev.shm.runtime.model.onnx.OnnxExporter;
 import dev.shm.runtime.progress.Progress;
 import java.io.IOException;
@@ -29,6 +30,8 @@ import java.util.concurrent.TimeUnit;
 public final class ModelExport {
     /** Where ATC's output goes, beside the model. */
     public static final String ATC_LOG = "atc.log";
+    /** The stamp beside the model that records what the last export was made from. */
+    public static final String STAMP = ".shm-export.sha256";
     private static final Duration ATC_TIMEOUT = Duration.ofMinutes(30);
     private final Progress progress;
 
@@ -39,16 +42,39 @@ public final class ModelExport {
     /** What to export and how. {@code atc} is the ATC executable, or {@code null} to look it up on the PATH. */
     public record Options(Path checkpoint, Path outputDir, String fileName, String fileFormat, int size, int opset,
             int cannMajor, String socVersion, double parityTolerance, Path testList, Path atc) {
+        public Outputs outputs() {
+            return Outputs.of(outputDir, fileName);
+        }
+
         Path onnxFile() {
-            return outputDir.resolve(fileName + ".onnx");
+            return outputs().onnx();
         }
 
         Path omFile() {
-            return outputDir.resolve(fileName + ".om");
+            return outputs().om();
         }
 
         Path atcScript() {
-            return outputDir.resolve(fileName + "_atc.sh");
+            return outputs().atcScript();
+        }
+
+        /** Everything that decides what an export writes. */
+        String settings() {
+            return "export " + fileName + " " + fileFormat + " " + size + " " + opset + " " + cannMajor + " "
+                    + socVersion + " " + parityTolerance + " " + atc;
+        }
+    }
+
+    /** The files an export writes for one name: the ONNX model, ATC's .om, and the ATC script. */
+    public record Outputs(Path onnx, Path om, Path atcScript) {
+        public static Outputs of(Path dir, String fileName) {
+            return new Outputs(dir.resolve(fileName + ".onnx"), dir.resolve(fileName + ".om"),
+                    dir.resolve(fileName + "_atc.sh"));
+        }
+
+        /** The outputs whose ONNX model is {@code onnx}. */
+        public static Outputs beside(Path onnx) {
+            return of(onnx.toAbsolutePath().getParent(), onnx.getFileName().toString().replaceFirst("\\.onnx$", ""));
         }
     }
 
@@ -59,6 +85,23 @@ public final class ModelExport {
             return new Result(options.onnxFile(), Files.isRegularFile(options.omFile()) ? options.omFile() : null,
                     Files.isRegularFile(options.atcScript()) ? options.atcScript() : null, Double.NaN);
         }
+    }
+
+    /**
+     * Exports unless an earlier export with the same options and checkpoint is still there ({@code force} exports
+     * anyway); the stamp that records it lies beside the model.
+     */
+    public Result run(Options options, boolean force) {
+        Path stamp = options.outputDir().resolve(STAMP);
+        String fingerprint = Stamps.fingerprint(options.settings(), options.checkpoint());
+        if (!force && Stamps.upToDate(stamp, fingerprint, options.onnxFile())) {
+            progress.info(options.onnxFile() + " is up to date with " + options.checkpoint() + ", skipping (force "
+                    + "to export again)");
+            return Result.written(options);
+        }
+        Result result = run(options);
+        Stamps.record(stamp, fingerprint);
+        return result;
     }
 
     public Result run(Options options) {

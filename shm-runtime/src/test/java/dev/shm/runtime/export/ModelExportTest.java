@@ -70,6 +70,23 @@ class ModelExportTest {
     }
 
     @Test
+    void anUnchangedExportIsSkippedAndAChangedOneIsRedone() throws IOException {
+        List<String> heard = new java.util.ArrayList<>();
+        ModelExport export = new ModelExport(new Progress("export", List.of(e -> heard.add(e.message()))));
+        ModelExport.Result first = export.run(options("ONNX", 1e-4, null), false);
+        Files.setLastModifiedTime(first.onnx(), java.nio.file.attribute.FileTime.fromMillis(0));
+        ModelExport.Result again = export.run(options("ONNX", 1e-4, null), false);
+        assertEquals(first.onnx(), again.onnx());
+        assertEquals(0, Files.getLastModifiedTime(again.onnx()).toMillis(), "not written again");
+        assertTrue(heard.stream().anyMatch(m -> m.endsWith("is up to date with " + checkpoint + ", skipping (force to "
+                + "export again)")), heard.toString());
+        export.run(options("ONNX", 2e-4, null), false);
+        assertTrue(Files.getLastModifiedTime(first.onnx()).toMillis() > 0, "another tolerance exports again");
+        export.run(options("ONNX", 2e-4, null), true);
+        assertEquals(ModelExport.Outputs.of(dir.resolve("export"), "shm_export"), ModelExport.Outputs.beside(first.onnx()));
+    }
+
+    @Test
     void aHungAtcIsStoppedAtItsTimeoutWithItsOutputKept() throws IOException {
         Path atc = Files.writeString(dir.resolve("hung-atc"), "#!/bin/sh\necho converting\nsleep 600\n");
         Files.setPosixFilePermissions(atc, PosixFilePermissions.fromString("rwxr-xr-x"));
