@@ -18,7 +18,7 @@ assert events.any { it.goal == 'train' && it.event == 'done' && it.task == 'end_
 
 def log = new File(basedir, 'build.log').text
 assert log.contains('pre_train_t_net: up to date') && log.contains('end_to_end: up to date') : 'the second build skips'
-assert log =~ /shm:eval: .*report.json is up to date/ : 'eval skips on the second build'
+assert log =~ /report.json is up to date/ : 'eval skips on the second build'
 assert log =~ /shm_export.onnx is up to date/ : 'export skips on the second build'
 assert log.contains('Resuming: 6 of 6 images already have outputs') : 'infer-ascend keeps its outputs'
 

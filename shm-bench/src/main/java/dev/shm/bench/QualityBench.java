@@ -6,6 +6,7 @@ import dev.shm.runtime.engine.Engines;
 import dev.shm.runtime.eval.Evaluator;
 import dev.shm.runtime.engine.MattePredictor;
 import dev.shm.runtime.io.AtomicFiles;
+import dev.shm.runtime.metrics.Metric;
 import dev.shm.runtime.progress.Progress;
 import dev.shm.runtime.train.Trainer;
 import java.io.IOException;
@@ -73,8 +74,8 @@ public final class QualityBench {
                             .evaluateModel(predictor, testList, patch, Evaluator.Region.WHOLE_IMAGE);
                 }
                 System.out.printf(Locale.ROOT, "%-12s %9.0f %9.3f %9.5f %9.3f %9.3f %11.3f %11.3f %8.3f%n", variant,
-                        seconds, report.mean().get("sad"), report.mean().get("mse"), report.mean().get("grad"),
-                        report.mean().get("conn"), report.trivialSad().get(Evaluator.ALL_BACKGROUND),
+                        seconds, report.mean().get(Metric.SAD), report.mean().get(Metric.MSE), report.mean().get(Metric.GRAD),
+                        report.mean().get(Metric.CONN), report.trivialSad().get(Evaluator.ALL_BACKGROUND),
                         report.trivialSad().get(Evaluator.ALL_FOREGROUND), report.sadVsTrivial());
             }
         } finally {

@@ -132,11 +132,6 @@ public abstract class AbstractShmMojo extends AbstractMojo {
         return outputPath().resolve("export");
     }
 
-    /** The stamp file that records the inputs of this goal's last successful run. */
-    protected Path stamp() {
-        return outputPath().resolve(".stamps").resolve(goal() + ".sha256");
-    }
-
     ShmConfig loadConfig() {
         Path file = configFile();
         if (file != null) {

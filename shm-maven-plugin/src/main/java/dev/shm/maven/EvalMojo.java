@@ -1,21 +1,18 @@
 package dev.shm.maven;
 
-import dev.shm.runtime.ShmException;
 import dev.shm.runtime.config.ShmConfig;
-import dev.shm.runtime.data.DatasetFolders;
-import dev.shm.runtime.data.Split;
 import dev.shm.runtime.engine.Engines;
-import dev.shm.runtime.engine.MattePredictor;
 import dev.shm.runtime.eval.EvalReports;
+import dev.shm.runtime.eval.Evaluation;
 import dev.shm.runtime.eval.Evaluator;
 import dev.shm.runtime.eval.QualityGate;
-import dev.shm.runtime.io.Stamps;
+import dev.shm.runtime.metrics.Metric;
 import dev.shm.runtime.progress.Progress;
 import java.io.File;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
@@ -117,65 +114,32 @@ public class EvalMojo extends AbstractShmMojo {
 
     @Override
     protected void run(ShmConfig config, Progress progress) throws MojoFailureException {
-        Evaluator.Region area = switch (region.trim().toLowerCase(Locale.ROOT)) {
-            case "whole", "whole_image" -> Evaluator.Region.WHOLE_IMAGE;
-            case "unknown" -> Evaluator.Region.UNKNOWN;
-            default -> throw new ShmException("shm.region must be 'whole' or 'unknown', got '" + region + "'");
-        };
         Path output = config.test().outputPath();
-        Evaluator evaluator = new Evaluator(output, progress);
-        Evaluator.Report report;
-        if (predictions != null || groundTruth != null) {
-            if (predictions == null || groundTruth == null) {
-                throw new ShmException("Predictions mode needs both shm.predictions and shm.groundTruth");
-            }
-            report = evaluator.evaluatePredictions(baseDir().resolve(predictions.toPath()),
-                    baseDir().resolve(groundTruth.toPath()), area);
-            EvalReports.write(report, output, maxSad, reportPictures);
-        } else {
-            Path checkpoint = config.test().model() != null ? config.test().model() : defaultModel(config, trainUrl);
-            Path testList = config.test().testPicPath().resolve(Split.TEST.dirName()).resolve(Split.TEST.listName());
-            String fingerprint = Stamps.fingerprint(config.test() + " " + area + " " + engine + " " + reportPictures
-                    + " " + maxSad,
-                    checkpoint, testList, config.test().testPicPath().resolve(DatasetFolders.STAMP));
-            Path json = output.resolve(EvalReports.JSON_REPORT);
-            if (!force && Stamps.upToDate(stamp(), fingerprint, json)) {
-                Map<String, Double> trivialSad = EvalReports.readTrivialSad(json);
-                if (!trivialSad.isEmpty()) {
-                    getLog().info("shm:eval: " + json + " is up to date with the model and the test split, skipping "
-                            + "(set shm.force=true to evaluate again)");
-                    gate(EvalReports.readMeans(json), trivialSad, output);
-                    return;
-                }
-            }
-            try (MattePredictor predictor = Engines.open(checkpoint, Engines.parse(engine), config.test().size(),
-                    testList, progress)) {
-                report = evaluator.evaluateModel(predictor, testList, config.test().size(), area);
-            }
-            EvalReports.write(report, output, maxSad, reportPictures);
-            Stamps.record(stamp(), fingerprint);
+        Evaluation.Options options = new Evaluation.Options(output,
+                config.test().model() != null ? config.test().model() : defaultModel(config, trainUrl),
+                config.test().testPicPath(), Engines.parse(engine), config.test().size(), Evaluator.Region.parse(region),
+                predictions == null ? null : baseDir().resolve(predictions.toPath()),
+                groundTruth == null ? null : baseDir().resolve(groundTruth.toPath()), reportPictures, maxSad);
+        Evaluation.Outcome outcome = Evaluation.run(options, force, progress);
+        if (!outcome.upToDate()) {
+            getLog().info("shm:eval reports: " + output.resolve(EvalReports.HTML_REPORT) + ", "
+                    + output.resolve(EvalReports.JSON_REPORT) + ", " + output.resolve(EvalReports.JUNIT_REPORT));
         }
-        getLog().info("shm:eval reports: " + output.resolve(EvalReports.HTML_REPORT) + ", "
-                + output.resolve(EvalReports.JSON_REPORT) + ", " + output.resolve(EvalReports.JUNIT_REPORT));
-        gate(report.mean(), report.trivialSad(), output);
-    }
-
-    private void gate(Map<String, Double> means, Map<String, Double> trivialSad, Path output)
-            throws MojoFailureException {
-        Map<String, Double> maxima = new LinkedHashMap<>();
-        put(maxima, "sad", maxSad);
-        put(maxima, "mse", maxMse);
-        put(maxima, "grad", maxGrad);
-        put(maxima, "conn", maxConn);
+        Map<Metric, Double> maxima = new EnumMap<>(Metric.class);
+        put(maxima, Metric.SAD, maxSad);
+        put(maxima, Metric.MSE, maxMse);
+        put(maxima, Metric.GRAD, maxGrad);
+        put(maxima, Metric.CONN, maxConn);
         List<String> violations = new QualityGate(maxima, maxSadVsTrivial,
-                baseline == null ? null : baseDir().resolve(baseline.toPath()), maxRegression).violations(means, trivialSad);
+                baseline == null ? null : baseDir().resolve(baseline.toPath()), maxRegression)
+                .violations(outcome.means(), outcome.trivialSad());
         if (!violations.isEmpty()) {
             throw new MojoFailureException("shm:eval quality gate failed: " + String.join("; ", violations)
                     + " (report: " + output.resolve(EvalReports.HTML_REPORT) + ")");
         }
     }
 
-    private static void put(Map<String, Double> map, String metric, Double value) {
+    private static void put(Map<Metric, Double> map, Metric metric, Double value) {
         if (value != null) {
             map.put(metric, value);
         }

@@ -9,12 +9,14 @@ import dev.shm.runtime.image.Raster;
 import dev.shm.runtime.image.Resize;
 import dev.shm.runtime.image.Resize.Interpolation;
 import dev.shm.runtime.io.AtomicFiles;
+import dev.shm.runtime.metrics.Metric;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -55,8 +57,10 @@ public final class EvalReports {
     }
 
     /** The mean metrics of a report.json written by {@link #write}. */
-    public static Map<String, Double> readMeans(Path reportJson) {
-        return readNumbers(reportJson, "mean");
+    public static Map<Metric, Double> readMeans(Path reportJson) {
+        Map<Metric, Double> means = new EnumMap<>(Metric.class);
+        readNumbers(reportJson, "mean").forEach((key, value) -> means.put(Metric.parse(key), value));
+        return means;
     }
 
     /** The trivial predictors' mean SAD stored in a report.json written by {@link #write}. */
@@ -83,7 +87,7 @@ public final class EvalReports {
         root.put("images_evaluated", report.images().size());
         root.put("images_per_second", report.imagesPerSecond());
         ObjectNode mean = root.putObject("mean");
-        report.mean().forEach(mean::put);
+        report.mean().forEach((metric, value) -> mean.put(metric.key(), value));
         ObjectNode trivial = root.putObject("trivial_sad");
         report.trivialSad().forEach(trivial::put);
         root.put("sad_vs_trivial", report.sadVsTrivial());
@@ -95,7 +99,7 @@ public final class EvalReports {
                 node.put("image", result.image().toString());
             }
             node.put("ground_truth", result.truth().toString());
-            result.metrics().forEach(node::put);
+            result.metrics().forEach((metric, value) -> node.put(metric.key(), value));
             node.put("millis", result.millis());
         }
         try {
@@ -113,8 +117,8 @@ public final class EvalReports {
                 + "skipped=\"0\" time=\"%.3f\">%n", report.images().size(), failures, seconds));
         xml.append("  <properties>\n");
         xml.append("    <property name=\"model\" value=\"").append(escape(report.model())).append("\"/>\n");
-        for (Map.Entry<String, Double> mean : report.mean().entrySet()) {
-            xml.append(String.format(Locale.ROOT, "    <property name=\"mean_%s\" value=\"%.6f\"/>%n", mean.getKey(),
+        for (Map.Entry<Metric, Double> mean : report.mean().entrySet()) {
+            xml.append(String.format(Locale.ROOT, "    <property name=\"mean_%s\" value=\"%.6f\"/>%n", mean.getKey().key(),
                     mean.getValue()));
         }
         for (Map.Entry<String, Double> trivial : report.trivialSad().entrySet()) {
@@ -130,7 +134,8 @@ public final class EvalReports {
                         maxSad));
             }
             xml.append(String.format(Locale.ROOT, "<system-out>sad %.6f mse %.6f grad %.6f conn %.6f</system-out>",
-                    result.sad(), result.metrics().get("mse"), result.metrics().get("grad"), result.metrics().get("conn")));
+                    result.sad(), result.metrics().get(Metric.MSE), result.metrics().get(Metric.GRAD),
+                    result.metrics().get(Metric.CONN)));
             xml.append("</testcase>\n");
         }
         xml.append("</testsuite>\n");
@@ -148,11 +153,11 @@ public final class EvalReports {
                 .append(String.format(Locale.ROOT, "<br>%d images, %.2f images/s</p>%n", report.images().size(),
                         report.imagesPerSecond()));
         html.append("<table><tr><th></th>");
-        for (String metric : Evaluator.METRICS) {
-            html.append("<th>").append(metric).append("</th>");
+        for (Metric metric : Metric.values()) {
+            html.append("<th>").append(metric.key()).append("</th>");
         }
         html.append("</tr>\n<tr><th>mean</th>");
-        for (String metric : Evaluator.METRICS) {
+        for (Metric metric : Metric.values()) {
             html.append(String.format(Locale.ROOT, "<td>%.6f</td>", report.mean().get(metric)));
         }
         html.append("</tr>\n");
@@ -166,13 +171,13 @@ public final class EvalReports {
         section(html, "Best images (lowest SAD)", best);
         section(html, "Worst images (highest SAD)", worst);
         html.append("<h2>Every image</h2>\n<table><tr><th>image</th>");
-        for (String metric : Evaluator.METRICS) {
-            html.append("<th>").append(metric).append("</th>");
+        for (Metric metric : Metric.values()) {
+            html.append("<th>").append(metric.key()).append("</th>");
         }
         html.append("</tr>\n");
         for (Evaluator.ImageResult result : report.images()) {
             html.append("<tr><td style=\"text-align:left\">").append(escape(result.name())).append("</td>");
-            for (String metric : Evaluator.METRICS) {
+            for (Metric metric : Metric.values()) {
                 html.append(String.format(Locale.ROOT, "<td>%.6f</td>", result.metrics().get(metric)));
             }
             html.append("</tr>\n");
@@ -185,8 +190,8 @@ public final class EvalReports {
         html.append("<h2>").append(title).append("</h2>\n<p>Each row: photo, predicted alpha, ground truth, error |alpha - truth|.</p>\n");
         for (Evaluator.ImageResult result : results) {
             html.append(String.format(Locale.ROOT, "<p>%s: sad %.6f, mse %.6f, grad %.6f, conn %.6f</p>",
-                    escape(result.name()), result.sad(), result.metrics().get("mse"), result.metrics().get("grad"),
-                    result.metrics().get("conn")));
+                    escape(result.name()), result.sad(), result.metrics().get(Metric.MSE), result.metrics().get(Metric.GRAD),
+                    result.metrics().get(Metric.CONN)));
             html.append("<img src=\"composites/").append(escape(result.name())).append(".png\" alt=\"")
                     .append(escape(result.name())).append("\">\n");
         }

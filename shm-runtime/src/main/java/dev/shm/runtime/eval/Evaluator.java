@@ -13,12 +13,14 @@ import dev.shm.runtime.image.Resize;
 import dev.shm.runtime.image.Resize.Interpolation;
 import dev.shm.runtime.io.AtomicFiles;
 import dev.shm.runtime.metrics.MattingMetrics;
+import dev.shm.runtime.metrics.Metric;
 import dev.shm.runtime.progress.Progress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -35,12 +37,20 @@ import java.util.stream.Stream;
  */
 public final class Evaluator {
     public static final String PREDICTIONS = "predictions";
-    public static final List<String> METRICS = List.of("sad", "mse", "grad", "conn");
 
     /** Which pixels count: the whole image (the seed's protocol) or the trimap's unknown region. */
     public enum Region {
         WHOLE_IMAGE,
-        UNKNOWN
+        UNKNOWN;
+
+        /** {@code whole} (or {@code whole_image}) or {@code unknown}, in any case. */
+        public static Region parse(String text) {
+            return switch (text.trim().toLowerCase(Locale.ROOT)) {
+                case "whole", "whole_image" -> WHOLE_IMAGE;
+                case "unknown" -> UNKNOWN;
+                default -> throw new ShmException("region must be 'whole' or 'unknown', got '" + text + "'");
+            };
+        }
     }
 
     /** The trivial predictors every report compares a model with: alpha 0 everywhere and alpha 1 everywhere. */
@@ -51,10 +61,10 @@ public final class Evaluator {
      * One image's scores; {@code image} is the photo when known (model mode), else {@code null}. {@code trivialSad}
      * holds the SAD of {@link #ALL_BACKGROUND} and {@link #ALL_FOREGROUND} on the same pixels.
      */
-    public record ImageResult(String name, Path image, Path truth, Path prediction, Map<String, Double> metrics,
+    public record ImageResult(String name, Path image, Path truth, Path prediction, Map<Metric, Double> metrics,
             Map<String, Double> trivialSad, double millis) {
         public double sad() {
-            return metrics.get("sad");
+            return metrics.get(Metric.SAD);
         }
     }
 
@@ -62,12 +72,12 @@ public final class Evaluator {
      * All scores, their means, the trivial predictors' mean SAD on the same images (so a reader sees whether the model
      * learned anything), what was evaluated and how fast.
      */
-    public record Report(String model, String data, Region region, List<ImageResult> images, Map<String, Double> mean,
+    public record Report(String model, String data, Region region, List<ImageResult> images, Map<Metric, Double> mean,
             Map<String, Double> trivialSad, double imagesPerSecond) {
 
         /** The model's mean SAD over the better trivial predictor's: below 1 it beats both, near 0 it is good. */
         public double sadVsTrivial() {
-            return Evaluator.sadVsTrivial(mean.get("sad"), trivialSad);
+            return Evaluator.sadVsTrivial(mean.get(Metric.SAD), trivialSad);
         }
     }
 
@@ -190,30 +200,30 @@ public final class Evaluator {
     }
 
     private Report report(String model, String data, Region region, List<ImageResult> results, double rate) {
-        Map<String, Double> mean = new LinkedHashMap<>();
-        for (String metric : METRICS) {
+        Map<Metric, Double> mean = new EnumMap<>(Metric.class);
+        for (Metric metric : Metric.values()) {
             mean.put(metric, results.stream().mapToDouble(r -> r.metrics().get(metric)).average().orElse(0));
         }
         Map<String, Double> trivial = new LinkedHashMap<>();
         for (String predictor : List.of(ALL_BACKGROUND, ALL_FOREGROUND)) {
             trivial.put(predictor, results.stream().mapToDouble(r -> r.trivialSad().get(predictor)).average().orElse(0));
         }
-        progress.info(String.format(Locale.ROOT, "ave_sad: %.6f", mean.get("sad")));
+        progress.info(String.format(Locale.ROOT, "ave_sad: %.6f", mean.get(Metric.SAD)));
         progress.info(String.format(Locale.ROOT, "trivial predictors on the same images: all background sad %.6f, all "
                 + "foreground sad %.6f; the model's sad is %.3f of the better one", trivial.get(ALL_BACKGROUND),
-                trivial.get(ALL_FOREGROUND), sadVsTrivial(mean.get("sad"), trivial)));
+                trivial.get(ALL_FOREGROUND), sadVsTrivial(mean.get(Metric.SAD), trivial)));
         progress.info(String.format(Locale.ROOT, "mse: %.6f, grad: %.6f, conn: %.6f over %d images (%s), %.2f images/s",
-                mean.get("mse"), mean.get("grad"), mean.get("conn"), results.size(),
+                mean.get(Metric.MSE), mean.get(Metric.GRAD), mean.get(Metric.CONN), results.size(),
                 region == Region.UNKNOWN ? "unknown region" : "whole image", rate));
         return new Report(model, data, region, List.copyOf(results), mean, trivial, rate);
     }
 
-    static Map<String, Double> score(Matte alpha, Matte truth, boolean[] region) {
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put("sad", MattingMetrics.sad(alpha.values(), truth.values(), region));
-        metrics.put("mse", MattingMetrics.mse(alpha.values(), truth.values(), region));
-        metrics.put("grad", MattingMetrics.gradient(alpha.values(), truth.values(), alpha.width(), alpha.height(), region));
-        metrics.put("conn", MattingMetrics.connectivity(alpha.values(), truth.values(), alpha.width(), alpha.height(),
+    static Map<Metric, Double> score(Matte alpha, Matte truth, boolean[] region) {
+        Map<Metric, Double> metrics = new EnumMap<>(Metric.class);
+        metrics.put(Metric.SAD, MattingMetrics.sad(alpha.values(), truth.values(), region));
+        metrics.put(Metric.MSE, MattingMetrics.mse(alpha.values(), truth.values(), region));
+        metrics.put(Metric.GRAD, MattingMetrics.gradient(alpha.values(), truth.values(), alpha.width(), alpha.height(), region));
+        metrics.put(Metric.CONN, MattingMetrics.connectivity(alpha.values(), truth.values(), alpha.width(), alpha.height(),
                 region));
         return metrics;
     }

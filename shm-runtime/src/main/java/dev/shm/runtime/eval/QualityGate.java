@@ -3,6 +3,7 @@ package dev.shm.runtime.eval;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shm.runtime.ShmException;
+import dev.shm.runtime.metrics.Metric;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ import java.util.Map;
  * trivial predictor ({@code maxSadVsTrivial}, {@code null} for none), and a baseline {@code report.json} that no
  * mean metric may exceed by more than a percentage. Lower is better for every metric.
  */
-public record QualityGate(Map<String, Double> maxima, Double maxSadVsTrivial, Path baseline, double maxRegressionPercent) {
+public record QualityGate(Map<Metric, Double> maxima, Double maxSadVsTrivial, Path baseline, double maxRegressionPercent) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The violations, one sentence each naming the metric, the value and the bound; empty when the gate passes. */
@@ -25,31 +26,27 @@ public record QualityGate(Map<String, Double> maxima, Double maxSadVsTrivial, Pa
     }
 
     /** The violations of mean metrics and the trivial predictors' SAD (for example read back from a report.json). */
-    public List<String> violations(Map<String, Double> means, Map<String, Double> trivialSad) {
+    public List<String> violations(Map<Metric, Double> means, Map<String, Double> trivialSad) {
         List<String> violations = new ArrayList<>();
         if (maxSadVsTrivial != null) {
-            double ratio = Evaluator.sadVsTrivial(means.get("sad"), trivialSad);
+            double ratio = Evaluator.sadVsTrivial(means.get(Metric.SAD), trivialSad);
             if (ratio > maxSadVsTrivial) {
                 violations.add(String.format(Locale.ROOT, "mean sad %.6f is %.3f of the better trivial predictor's "
-                        + "(all background %.6f, all foreground %.6f), above maxSadVsTrivial %s", means.get("sad"), ratio,
+                        + "(all background %.6f, all foreground %.6f), above maxSadVsTrivial %s", means.get(Metric.SAD), ratio,
                         trivialSad.get(Evaluator.ALL_BACKGROUND), trivialSad.get(Evaluator.ALL_FOREGROUND), maxSadVsTrivial));
             }
         }
-        for (Map.Entry<String, Double> bound : maxima.entrySet()) {
-            Double value = means.get(bound.getKey());
-            if (value == null) {
-                throw new ShmException("Unknown metric '" + bound.getKey() + "' in the quality gate; use one of "
-                        + String.join(", ", Evaluator.METRICS));
-            }
+        for (Map.Entry<Metric, Double> bound : maxima.entrySet()) {
+            double value = means.get(bound.getKey());
             if (value > bound.getValue()) {
-                violations.add(String.format(Locale.ROOT, "mean %s %.6f exceeds the threshold %s %s", bound.getKey(),
-                        value, "max" + capitalise(bound.getKey()), bound.getValue()));
+                violations.add(String.format(Locale.ROOT, "mean %s %.6f exceeds the threshold %s %s",
+                        bound.getKey().key(), value, bound.getKey().threshold(), bound.getValue()));
             }
         }
         if (baseline != null) {
             JsonNode base = readBaseline();
-            for (String metric : Evaluator.METRICS) {
-                JsonNode old = base.path("mean").get(metric);
+            for (Metric metric : Metric.values()) {
+                JsonNode old = base.path("mean").get(metric.key());
                 if (old == null || !old.isNumber()) {
                     continue;
                 }
@@ -60,7 +57,7 @@ public record QualityGate(Map<String, Double> maxima, Double maxSadVsTrivial, Pa
                 }
                 if (value > allowed) {
                     violations.add(String.format(Locale.ROOT,
-                            "mean %s %.6f is %.1f%% worse than the baseline %.6f in %s (allowed: %.1f%%)", metric, value,
+                            "mean %s %.6f is %.1f%% worse than the baseline %.6f in %s (allowed: %.1f%%)", metric.key(), value,
                             old.asDouble() == 0 ? Double.POSITIVE_INFINITY : (value / old.asDouble() - 1) * 100,
                             old.asDouble(), baseline, maxRegressionPercent));
                 }
@@ -84,9 +81,5 @@ public record QualityGate(Map<String, Double> maxima, Double maxSadVsTrivial, Pa
         } catch (IOException e) {
             throw new ShmException("Cannot read the baseline " + baseline + " as JSON: " + e.getMessage(), e);
         }
-    }
-
-    private static String capitalise(String metric) {
-        return Character.toUpperCase(metric.charAt(0)) + metric.substring(1);
     }
 }

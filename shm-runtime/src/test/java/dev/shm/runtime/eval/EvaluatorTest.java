@@ -15,6 +15,7 @@ import dev.shm.runtime.engine.Engines;
 import dev.shm.runtime.engine.MattePredictor;
 import dev.shm.runtime.image.Codecs;
 import dev.shm.runtime.image.Matte;
+import dev.shm.runtime.metrics.Metric;
 import dev.shm.runtime.model.Networks;
 import dev.shm.runtime.model.checkpoint.CheckpointState;
 import dev.shm.runtime.model.checkpoint.Checkpoints;
@@ -54,8 +55,8 @@ class EvaluatorTest {
                 Evaluator.Region.WHOLE_IMAGE);
         assertEquals(0, report.images().get(0).sad(), 1e-9);
         assertEquals(100 * 0.5 / 1000, report.images().get(1).sad(), 1e-6, "100 pixels off by 0.5");
-        assertEquals(0.025, report.mean().get("sad"), 1e-6);
-        assertEquals(0.25 * 100 / 200 / 2, report.mean().get("mse"), 1e-5, "16-bit PNGs hold 0.5 as 32768/65535");
+        assertEquals(0.025, report.mean().get(Metric.SAD), 1e-6);
+        assertEquals(0.25 * 100 / 200 / 2, report.mean().get(Metric.MSE), 1e-5, "16-bit PNGs hold 0.5 as 32768/65535");
         assertEquals(100 / 1000.0, report.trivialSad().get(Evaluator.ALL_BACKGROUND), 1e-9, "100 foreground pixels");
         assertEquals(100 / 1000.0, report.trivialSad().get(Evaluator.ALL_FOREGROUND), 1e-9, "100 background pixels");
         assertEquals(0.25, report.sadVsTrivial(), 1e-5);
@@ -77,11 +78,11 @@ class EvaluatorTest {
     @Test
     void gateNamesMetricValueAndThresholdAndComparesWithABaseline() throws IOException {
         Evaluator.Report report = new Evaluator.Report("m", "d", Evaluator.Region.WHOLE_IMAGE, List.of(),
-                Map.of("sad", 12.5, "mse", 0.01, "grad", 3.0, "conn", 11.0),
+                Map.of(Metric.SAD, 12.5, Metric.MSE, 0.01, Metric.GRAD, 3.0, Metric.CONN, 11.0),
                 Map.of(Evaluator.ALL_BACKGROUND, 20.0, Evaluator.ALL_FOREGROUND, 50.0), 1);
         assertEquals(List.of("mean sad 12.500000 exceeds the threshold maxSad 10.0"),
-                new QualityGate(Map.of("sad", 10.0), null, null, 5).violations(report));
-        assertTrue(new QualityGate(Map.of("sad", 13.0, "mse", 0.02), null, null, 5).violations(report).isEmpty());
+                new QualityGate(Map.of(Metric.SAD, 10.0), null, null, 5).violations(report));
+        assertTrue(new QualityGate(Map.of(Metric.SAD, 13.0, Metric.MSE, 0.02), null, null, 5).violations(report).isEmpty());
         assertEquals(List.of("mean sad 12.500000 is 0.625 of the better trivial predictor's (all background 20.000000, "
                 + "all foreground 50.000000), above maxSadVsTrivial 0.5"),
                 new QualityGate(Map.of(), 0.5, null, 5).violations(report), "12.5 / min(20, 50)");
@@ -153,7 +154,7 @@ class EvaluatorTest {
                 for (float v : predicted.values()) {
                     assertTrue(v >= 0 && v <= 1, "clamped");
                 }
-                assertTrue(result.sad() >= 0 && Double.isFinite(result.metrics().get("conn")));
+                assertTrue(result.sad() >= 0 && Double.isFinite(result.metrics().get(Metric.CONN)));
             }
         }
         try (MattePredictor fast = Engines.open(checkpoint, Engines.Engine.AUTO, 32, dataset.resolve("test/test.txt"),
@@ -165,7 +166,7 @@ class EvaluatorTest {
                     dataset.resolve("test/test.txt"), 32, Evaluator.Region.WHOLE_IMAGE);
             Evaluator.Report viaDl4j = new Evaluator(dir.resolve("b"), Progress.silent("eval")).evaluateModel(slow,
                     dataset.resolve("test/test.txt"), 32, Evaluator.Region.WHOLE_IMAGE);
-            assertEquals(viaDl4j.mean().get("sad"), viaOnnx.mean().get("sad"), 1e-3, "both engines, one SAD");
+            assertEquals(viaDl4j.mean().get(Metric.SAD), viaOnnx.mean().get(Metric.SAD), 1e-3, "both engines, one SAD");
         }
         Checkpoints.write(dir.resolve("tnet.ckpt"), Networks.build(Networks.Kind.T_NET, 32, 1, 1e-3), new CheckpointState(
                 "pre_train_t_net", "T_NET", 1, 1, "h", Double.NaN, 0, 32, new double[] {0.5, 0.5, 0.5},

@@ -1,0 +1,84 @@
+package dev.shm.runtime.eval;
+
+import dev.shm.runtime.ShmException;
+import dev.shm.runtime.data.DatasetFolders;
+import dev.shm.runtime.data.Split;
+import dev.shm.runtime.engine.Engines;
+import dev.shm.runtime.engine.MattePredictor;
+import dev.shm.runtime.io.Stamps;
+import dev.shm.runtime.metrics.Metric;
+import dev.shm.runtime.progress.Progress;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The eval goal's work: score a model on a dataset's test split (or PNG predictions made elsewhere) and write the
+ * JSON, JUnit and HTML reports into {@code outputDir}, skipping a model run whose inputs are unchanged.
+ */
+public final class Evaluation {
+    /** The stamp beside the reports that records what the last model run was made from. */
+    public static final String STAMP = ".shm-eval.sha256";
+
+    private Evaluation() {
+    }
+
+    /**
+     * What to evaluate and how. Either {@code model} with {@code dataset} (its test split), or {@code predictions}
+     * with {@code groundTruth}; {@code maxSad} marks single images in the JUnit report.
+     */
+    public record Options(Path outputDir, Path model, Path dataset, Engines.Engine engine, int size,
+            Evaluator.Region region, Path predictions, Path groundTruth, int reportPictures, Double maxSad) {
+        Path testList() {
+            return dataset.resolve(Split.TEST.dirName()).resolve(Split.TEST.listName());
+        }
+
+        boolean predictionsMode() {
+            return predictions != null || groundTruth != null;
+        }
+
+        String settings() {
+            return "eval " + size + " " + region + " " + engine + " " + reportPictures + " " + maxSad;
+        }
+    }
+
+    /** The means and the trivial predictors' SAD of the reports now in {@code outputDir}. */
+    public record Outcome(Map<Metric, Double> means, Map<String, Double> trivialSad, boolean upToDate) {
+    }
+
+    public static Outcome run(Options options, boolean force, Progress progress) {
+        Path output = options.outputDir();
+        Evaluator evaluator = new Evaluator(output, progress);
+        if (options.predictionsMode()) {
+            if (options.predictions() == null || options.groundTruth() == null) {
+                throw new ShmException("Predictions mode needs both a predictions folder and a ground-truth folder");
+            }
+            return written(evaluator.evaluatePredictions(options.predictions(), options.groundTruth(),
+                    options.region()), options);
+        }
+        Path stamp = output.resolve(STAMP);
+        Path json = output.resolve(EvalReports.JSON_REPORT);
+        String fingerprint = Stamps.fingerprint(options.settings(), options.model(), options.testList(),
+                options.dataset().resolve(DatasetFolders.STAMP));
+        if (!force && Stamps.upToDate(stamp, fingerprint, json)) {
+            Map<String, Double> trivialSad = EvalReports.readTrivialSad(json);
+            if (!trivialSad.isEmpty()) {
+                progress.info(json + " is up to date with the model and the test split, skipping (force to evaluate "
+                        + "again)");
+                return new Outcome(EvalReports.readMeans(json), trivialSad, true);
+            }
+        }
+        Evaluator.Report report;
+        try (MattePredictor predictor = Engines.open(options.model(), options.engine(), options.size(),
+                options.testList(), progress)) {
+            report = evaluator.evaluateModel(predictor, options.testList(), options.size(), options.region());
+        }
+        Outcome outcome = written(report, options);
+        Stamps.record(stamp, fingerprint);
+        return outcome;
+    }
+
+    private static Outcome written(Evaluator.Report report, Options options) {
+        EvalReports.write(report, options.outputDir(), options.maxSad(), options.reportPictures());
+        return new Outcome(report.mean(), report.trivialSad(), false);
+    }
+}
