@@ -17,6 +17,14 @@ public final class Backend {
     private Backend() {
     }
 
+    /**
+     * Whether DL4J's layer helpers are on, read as DL4J reads its switch when it makes a layer. shm's own training
+     * kernels run only then; with the helpers off every layer is DL4J's own code.
+     */
+    public static boolean helpersOn() {
+        return !Boolean.getBoolean(HELPERS_DISABLED);
+    }
+
     public static void init() {
         if (System.getProperty(EXTENSION) == null) {
             System.setProperty(EXTENSION, "-onednn");

@@ -44,12 +44,12 @@ public class InPlaceActivation extends ActivationLayer {
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
             INDArray layerParamsView, boolean initializeParams, DataType dataType) {
-        return CustomLayers.wire(new Runtime(conf, dataType), conf, initializer(), listeners, layerIndex,
+        return CustomLayers.wire(new Implementation(conf, dataType), conf, initializer(), listeners, layerIndex,
                 layerParamsView, initializeParams);
     }
 
-    static final class Runtime extends org.deeplearning4j.nn.layers.ActivationLayer {
-        Runtime(NeuralNetConfiguration conf, DataType dataType) {
+    static final class Implementation extends org.deeplearning4j.nn.layers.ActivationLayer {
+        Implementation(NeuralNetConfiguration conf, DataType dataType) {
             super(conf, dataType);
         }
 

@@ -40,15 +40,17 @@ public class RecomputingBatchNorm extends BatchNormalization {
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
             INDArray layerParamsView, boolean initializeParams, DataType dataType) {
-        return CustomLayers.wire(new Runtime(conf, dataType), conf, initializer(), listeners, layerIndex,
+        return CustomLayers.wire(new Implementation(conf, dataType), conf, initializer(), listeners, layerIndex,
                 layerParamsView, initializeParams);
     }
 
-    static final class Runtime extends org.deeplearning4j.nn.layers.normalization.BatchNormalization {
+    static final class Implementation extends org.deeplearning4j.nn.layers.normalization.BatchNormalization {
         private ConvolutionScratch.Producer producer;
         private BatchNormKernels.Statistics statistics;
+        /** Read when the layer is made, as DL4J reads the switch for its helpers. */
+        private final boolean helpers = Backend.helpersOn();
 
-        Runtime(NeuralNetConfiguration conf, DataType dataType) {
+        Implementation(NeuralNetConfiguration conf, DataType dataType) {
             super(conf, dataType);
         }
 
@@ -71,9 +73,9 @@ public class RecomputingBatchNorm extends BatchNormalization {
             return output;
         }
 
-        /** Only on the oneDNN path, like the transient convolutions: with DL4J's helpers off it is DL4J's code. */
+        /** Only with DL4J's helpers on, like the transient convolutions: with them off it is DL4J's code. */
         private boolean kernels() {
-            return getHelper() != null && input.rank() == 4 && Floats.fits(input) && !layerConf().isLockGammaBeta()
+            return helpers && input.rank() == 4 && Floats.fits(input) && !layerConf().isLockGammaBeta()
                     && layerConf().getCnn2DFormat() == CNN2DFormat.NCHW;
         }
 

@@ -37,7 +37,7 @@ public class TransientConvolution extends ConvolutionLayer {
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
             INDArray layerParamsView, boolean initializeParams, DataType dataType) {
-        return CustomLayers.wire(new Runtime(conf, dataType), conf, initializer(), listeners, layerIndex,
+        return CustomLayers.wire(new Implementation(conf, dataType), conf, initializer(), listeners, layerIndex,
                 layerParamsView, initializeParams);
     }
 
@@ -76,23 +76,17 @@ public class TransientConvolution extends ConvolutionLayer {
         Nd4j.exec(DynamicCustomOp.builder(op).addInputs(inputs).addIntegerArguments(args).addOutputs(output).build());
     }
 
-    static final class Runtime extends org.deeplearning4j.nn.layers.convolution.ConvolutionLayer
+    static final class Implementation extends org.deeplearning4j.nn.layers.convolution.ConvolutionLayer
             implements ConvolutionScratch.Producer {
-        /** Set during the backward pass: the identity's output gradient, which stands for the forward output. */
-        private INDArray outputGradient;
+        private final OutputHandOver handOver = new OutputHandOver();
 
-        Runtime(NeuralNetConfiguration conf, DataType dataType) {
+        Implementation(NeuralNetConfiguration conf, DataType dataType) {
             super(conf, dataType);
-        }
-
-        /** Only on the oneDNN path: with DL4J's helpers off, every layer is DL4J's own code. */
-        private boolean handsOver() {
-            return helper != null && TransientConvolution.isTransient(layerConf());
         }
 
         @Override
         public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-            if (!training || !handsOver()) {
+            if (!training || !handOver.on(layerConf())) {
                 return super.activate(training, workspaceMgr);
             }
             assertInputSet(false);
@@ -114,20 +108,12 @@ public class TransientConvolution extends ConvolutionLayer {
 
         @Override
         public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-            outputGradient = handsOver() ? epsilon : null;
-            try {
-                return super.backpropGradient(epsilon, workspaceMgr);
-            } finally {
-                outputGradient = null;
-            }
+            return handOver.backward(epsilon, layerConf(), () -> super.backpropGradient(epsilon, workspaceMgr));
         }
 
         @Override
         protected Pair<INDArray, INDArray> preOutput(boolean training, boolean forBackprop, LayerWorkspaceMgr workspaceMgr) {
-            if (forBackprop && outputGradient != null) {
-                return new Pair<>(outputGradient, null);
-            }
-            return super.preOutput(training, forBackprop, workspaceMgr);
+            return handOver.preOutput(forBackprop, () -> super.preOutput(training, forBackprop, workspaceMgr));
         }
     }
 }

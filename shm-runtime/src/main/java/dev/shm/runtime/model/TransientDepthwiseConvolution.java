@@ -26,27 +26,20 @@ public class TransientDepthwiseConvolution extends DepthwiseConvolution2D {
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
             INDArray layerParamsView, boolean initializeParams, DataType dataType) {
-        return CustomLayers.wire(new Runtime(conf, dataType), conf, initializer(), listeners, layerIndex,
+        return CustomLayers.wire(new Implementation(conf, dataType), conf, initializer(), listeners, layerIndex,
                 layerParamsView, initializeParams);
     }
 
-    static final class Runtime extends DepthwiseConvolution2DLayer implements ConvolutionScratch.Producer {
-        /** Read when the layer is made, as DL4J reads the switch for its helpers (this layer has none). */
-        private final boolean helpers = !Boolean.getBoolean(Backend.HELPERS_DISABLED);
-        private INDArray outputGradient;
+    static final class Implementation extends DepthwiseConvolution2DLayer implements ConvolutionScratch.Producer {
+        private final OutputHandOver handOver = new OutputHandOver();
 
-        Runtime(NeuralNetConfiguration conf, DataType dataType) {
+        Implementation(NeuralNetConfiguration conf, DataType dataType) {
             super(conf, dataType);
-        }
-
-        /** With DL4J's helpers off, every layer is DL4J's own code. */
-        private boolean handsOver() {
-            return helpers && TransientConvolution.isTransient(layerConf());
         }
 
         @Override
         public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-            if (!training || !handsOver()) {
+            if (!training || !handOver.on(layerConf())) {
                 return super.activate(training, workspaceMgr);
             }
             assertInputSet(false);
@@ -68,20 +61,12 @@ public class TransientDepthwiseConvolution extends DepthwiseConvolution2D {
 
         @Override
         public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-            outputGradient = handsOver() ? epsilon : null;
-            try {
-                return super.backpropGradient(epsilon, workspaceMgr);
-            } finally {
-                outputGradient = null;
-            }
+            return handOver.backward(epsilon, layerConf(), () -> super.backpropGradient(epsilon, workspaceMgr));
         }
 
         @Override
         protected Pair<INDArray, INDArray> preOutput(boolean training, boolean forBackprop, LayerWorkspaceMgr workspaceMgr) {
-            if (forBackprop && outputGradient != null) {
-                return new Pair<>(outputGradient, null);
-            }
-            return super.preOutput(training, forBackprop, workspaceMgr);
+            return handOver.preOutput(forBackprop, () -> super.preOutput(training, forBackprop, workspaceMgr));
         }
     }
 }

@@ -94,7 +94,7 @@ class TransientConvolutionTest {
         long transientOutputBytes = 0;
         for (var activation : transientOutputs.feedForward(features, false).entrySet()) {
             var layer = transientOutputs.getVertex(activation.getKey()).getLayer();
-            if (layer instanceof TransientConvolution.Runtime || layer instanceof TransientDepthwiseConvolution.Runtime) {
+            if (layer instanceof TransientConvolution.Implementation || layer instanceof TransientDepthwiseConvolution.Implementation) {
                 transientOutputBytes += activation.getValue().length() * 4;
             }
         }
