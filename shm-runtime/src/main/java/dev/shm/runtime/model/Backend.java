@@ -6,7 +6,7 @@ package dev.shm.runtime.model;
  * ({@code -Dorg.bytedeco.javacpp.platform.extension=...}) when they put another variant on the class path.
  *
  * <p>It also switches on DL4J's oneDNN layer helpers (convolution, batch normalisation, pooling), which DL4J
- * 1.0.0-M2.1 leaves off by default and could not find even when asked (see {@code org.nd4j.nativeblas.Nd4jCpu});
+ * 1.0.0-M2.1 leaves off by default and could not find even when asked (shm-dl4j-shim answers its look-up);
  * {@code -Dorg.eclipse.deeplearning4j.helpers.disable=true} turns them off again.
  */
 public final class Backend {
