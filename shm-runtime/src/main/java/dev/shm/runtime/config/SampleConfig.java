@@ -16,7 +16,7 @@ public record SampleConfig(Crop crop, double minScale, double maxScale, double j
         NATIVE
     }
 
-    /** The recipe's sampling (SHM-SPEC §3.3): native resolution, scale 0.75..1.25, no colour jitter, no rotation. */
+    /** The recipe's sampling (docs/MODEL.md §3.3): native resolution, scale 0.75..1.25, no colour jitter, no rotation. */
     public static SampleConfig recipe() {
         return new SampleConfig(Crop.NATIVE, 0.75, 1.25, 0, 0);
     }

@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 /**
  * Training augmentation ({@link SampleConfig}). {@code whole}: the photo resized to (patch x scale) squared, as
  * evaluation resizes it to the patch, and a random patch-sized window of that, which zooms in when the scale is
- * above 1 and out (edges repeated) below it. {@code native} (SHM-SPEC §3.3, the recipe's): the photo scaled by
+ * above 1 and out (edges repeated) below it. {@code native} (docs/MODEL.md §3.3, the recipe's): the photo scaled by
  * [min_scale, max_scale] of its own size, a random patch crop when it is large enough and a resize to the patch
  * otherwise. Both then mirror with probability 1/2 (vertical flips, a defect of the references for portraits, are
  * not done), rotate and jitter colour when configured.

@@ -32,7 +32,7 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
- * {@code generate-data}: a source dataset in, the seed's train/eval/test layout out (SHM-SPEC §3.2), with lists, a
+ * {@code generate-data}: a source dataset in, the seed's train/eval/test layout out (docs/MODEL.md §3.2), with lists, a
  * debug subset, mean/std and a report of every file left out. Output is built beside its target and swapped in
  * whole; a stamp with the fingerprint of the inputs makes an unchanged re-run a no-op.
  */

@@ -16,7 +16,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * The two source layouts generate-data reads (SHM-SPEC §3.1): the aisegment Matting Human Datasets tree
+ * The two source layouts generate-data reads (docs/MODEL.md §3.1): the aisegment Matting Human Datasets tree
  * ({@code clip_img/<group>/clip_<k>/<name>.jpg} with {@code matting/<group>/matting_<k>/<name>.png}, RGBA) and the
  * paired layout ({@code images/<name>.jpg|png} with {@code alpha/<name>.png}, gray).
  */

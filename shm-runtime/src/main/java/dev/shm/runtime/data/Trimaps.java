@@ -4,7 +4,7 @@ import dev.shm.runtime.image.Morphology;
 import dev.shm.runtime.image.Raster;
 import java.util.SplittableRandom;
 
-/** Trimaps from mattes: background 0, unknown 128, foreground 255 (SHM-SPEC §3.2). */
+/** Trimaps from mattes: background 0, unknown 128, foreground 255 (docs/MODEL.md §3.2). */
 public final class Trimaps {
     public static final int BACKGROUND = 0;
     public static final int UNKNOWN = 128;

@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * {@code eval}: scores mattes against ground truth with SAD, MSE, Gradient and Connectivity (SHM-SPEC §4).
+ * {@code eval}: scores mattes against ground truth with SAD, MSE, Gradient and Connectivity (docs/MODEL.md §4).
  * Model mode follows the seed's protocol: resize the image to the network size, predict, resize the alpha back to
  * the original size (bicubic), clamp to [0, 1], compare at the original resolution. Predictions mode scores PNG
  * mattes made elsewhere by the same code.

@@ -23,7 +23,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code export}: the trained end-to-end network to ONNX for Ascend (SHM-SPEC §5), gated by parity with the DL4J
+ * {@code export}: the trained end-to-end network to ONNX for Ascend (docs/MODEL.md §5), gated by parity with the DL4J
  * network in ONNX Runtime and by ATC's constraints; then ATC's {@code .om} when {@code atc} is there, or the exact
  * command in a script beside the ONNX file when it is not.
  */

@@ -25,7 +25,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code infer-ascend}: the seed's Ascend 310 inference path (SHM-SPEC §5). Preprocess writes each test image as a
+ * {@code infer-ascend}: the seed's Ascend 310 inference path (docs/MODEL.md §5). Preprocess writes each test image as a
  * raw little-endian float32 NCHW {@code .bin} ({@code matting_<index>_<name>.bin}) with copies of the image and its
  * label; an executor turns each input into {@code <stem>_0.bin} (trimap logits) and {@code <stem>_1.bin} (alpha);
  * postprocess scores each alpha at the original size, writes {@code acc.log} with the seed's summary line and

@@ -3,7 +3,7 @@ package dev.shm.runtime.metrics;
 import java.util.ArrayDeque;
 
 /**
- * The matting metrics of the Deep Image Matting / alphamatting.com evaluation code (SHM-SPEC §4), on mattes held as
+ * The matting metrics of the Deep Image Matting / alphamatting.com evaluation code (docs/MODEL.md §4), on mattes held as
  * row-major floats on 0..1. {@code region} selects the pixels that count (the trimap's unknown region); {@code null}
  * counts the whole image, the seed's protocol.
  */

@@ -7,7 +7,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 
 /**
- * The fusion module (SHM-SPEC §1.3): from class probabilities S (0 background, 1 unknown, 2 foreground) and the
+ * The fusion module (docs/MODEL.md §1.3): from class probabilities S (0 background, 1 unknown, 2 foreground) and the
  * raw M-Net matte, alpha_p = S_fg + S_unknown * alpha_r. Inputs: probabilities [N,3,H,W], raw matte [N,1,H,W].
  */
 public class FusionVertex extends SameDiffLambdaVertex {

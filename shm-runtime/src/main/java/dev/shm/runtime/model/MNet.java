@@ -8,7 +8,7 @@ import org.deeplearning4j.nn.conf.layers.convolutional.Cropping2D;
 import org.nd4j.linalg.activations.Activation;
 
 /**
- * M-Net (SHM-SPEC §1.2): a plain encoder-decoder without skips on the image and the trimap probabilities
+ * M-Net (docs/MODEL.md §1.2): a plain encoder-decoder without skips on the image and the trimap probabilities
  * (6 channels), convolutions without bias, BN after every convolution but the transposed ones and the last.
  * Layer names are {@code m_e1}..{@code m_e4}, {@code m_d1}..{@code m_d4} as the spec's rows, then {@code m_out}.
  *

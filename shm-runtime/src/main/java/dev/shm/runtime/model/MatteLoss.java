@@ -6,7 +6,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * L_p = 0.5 L_alpha + 0.5 L_comp (SHM-SPEC §2) on the head of {@link CompositionVertex}: each row is one pixel with
+ * L_p = 0.5 L_alpha + 0.5 L_comp (docs/MODEL.md §2) on the head of {@link CompositionVertex}: each row is one pixel with
  * columns [alpha_p, alpha_p I_r, alpha_p I_g, alpha_p I_b] against labels [alpha_g, alpha_g I_r, alpha_g I_g,
  * alpha_g I_b]. Each column's error is sqrt(d^2 + 1e-6); the alpha column weighs 0.5, each colour column 0.5/3, and
  * the sum is a per-pixel mean ({@link PerPixelLoss}).

@@ -16,7 +16,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.schedule.ISchedule;
 
 /**
- * The three graphs of SHM training (SHM-SPEC §2), all sharing T-Net's and M-Net's layer names so weights move
+ * The three graphs of SHM training (docs/MODEL.md §2), all sharing T-Net's and M-Net's layer names so weights move
  * between them by name:
  * <ul>
  *   <li>{@link Kind#T_NET}: image -> T-Net -> {@code trimap} (softmax cross-entropy);</li>

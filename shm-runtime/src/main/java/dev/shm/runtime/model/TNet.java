@@ -15,7 +15,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.NoOp;
 
 /**
- * T-Net (SHM-SPEC §1.1): a MobileNetV2 encoder and an additive U-Net decoder, read top to bottom as the spec's
+ * T-Net (docs/MODEL.md §1.1): a MobileNetV2 encoder and an additive U-Net decoder, read top to bottom as the spec's
  * tables. Layer names are {@code t_<stage>_<block>_<part>}: stages {@code head}, {@code b1}..{@code b7} of the
  * encoder and {@code d4}..{@code d1} of the decoder (the spec's 5->4 .. 2->1), then {@code t_out}.
  *

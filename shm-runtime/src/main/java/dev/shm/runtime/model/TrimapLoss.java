@@ -7,7 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * L_t (SHM-SPEC §2): 3-class softmax cross-entropy, averaged over every pixel ({@link PerPixelLoss}), times
+ * L_t (docs/MODEL.md §2): 3-class softmax cross-entropy, averaged over every pixel ({@link PerPixelLoss}), times
  * {@code weight}.
  */
 public class TrimapLoss extends PerPixelLoss {

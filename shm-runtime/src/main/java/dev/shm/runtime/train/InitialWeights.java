@@ -94,7 +94,7 @@ final class InitialWeights {
         }
         if (loaded.isEmpty()) {
             throw new ShmException("init_weight " + file + " shares no layer with this phase's network; give a shm "
-                    + "checkpoint whose layers are named as in SHM-SPEC (t_..., m_...), or MobileNetV2 weights for a "
+                    + "checkpoint whose layers are named as in docs/MODEL.md (t_..., m_...), or MobileNetV2 weights for a "
                     + "phase that trains T-Net");
         }
         return new Report(loaded, random);

@@ -43,7 +43,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@code train}: the phases {@code pre_train_t_net}, {@code pre_train_m_net} and {@code end_to_end} in that order
- * (SHM-SPEC §2), each under {@code <trainUrl>/<ckpt_version>/<phase>/} with {@code semantic_hm_latest_<epoch>.ckpt}
+ * (docs/MODEL.md §2), each under {@code <trainUrl>/<ckpt_version>/<phase>/} with {@code semantic_hm_latest_<epoch>.ckpt}
  * every {@code save_epoch}, {@code semantic_hm_best.ckpt} by eval SAD in the phases that produce alpha,
  * {@code semantic_hm_final.ckpt} when the phase ends, and {@code log_latest.txt} / {@code log_best.txt}.
  * An interrupted phase resumes from its newest checkpoint made with the same configuration, data and starting
