@@ -1,6 +1,7 @@
 package dev.shm.bench;
 
 import dev.shm.runtime.config.ConfigLoader;
+import dev.shm.runtime.config.Phase;
 import dev.shm.runtime.config.ShmConfig;
 import dev.shm.runtime.io.AtomicFiles;
 import dev.shm.runtime.progress.Progress;
@@ -39,7 +40,7 @@ public final class EpochBench {
                     images, Portraits.describe(source), patch, epochs);
             Progress progress = new Progress("bench", List.of(EpochBench::print));
             new Trainer(progress).run(new Trainer.Request(config, dataset, work.resolve("train"),
-                    List.of(ConfigLoader.PRE_TRAIN_T_NET, ConfigLoader.END_TO_END), true));
+                    List.of(Phase.PRE_TRAIN_T_NET, Phase.END_TO_END), true));
         } finally {
             AtomicFiles.deleteRecursively(work);
         }

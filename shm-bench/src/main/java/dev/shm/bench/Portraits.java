@@ -1,6 +1,7 @@
 package dev.shm.bench;
 
 import dev.shm.runtime.config.ConfigLoader;
+import dev.shm.runtime.config.Phase;
 import dev.shm.runtime.config.ShmConfig;
 import dev.shm.runtime.config.SyntheticConfig;
 import dev.shm.runtime.data.DatasetGenerator;
@@ -41,11 +42,11 @@ final class Portraits {
      */
     static Map<String, String> trainingOverrides(int patch, String nThreads, int tNetEpochs, int endToEndEpochs) {
         Map<String, String> overrides = new LinkedHashMap<>();
-        for (String phase : List.of(ConfigLoader.PRE_TRAIN_T_NET, ConfigLoader.END_TO_END)) {
+        for (Phase phase : List.of(Phase.PRE_TRAIN_T_NET, Phase.END_TO_END)) {
             overrides.put(phase + ".patch_size", Integer.toString(patch));
             overrides.put(phase + ".train_batch", "8");
             overrides.put(phase + ".nThreads", nThreads);
-            overrides.put(phase + ".nEpochs", Integer.toString(phase.equals(ConfigLoader.PRE_TRAIN_T_NET)
+            overrides.put(phase + ".nEpochs", Integer.toString(phase == Phase.PRE_TRAIN_T_NET
                     ? tNetEpochs : endToEndEpochs));
         }
         overrides.put("test.size", Integer.toString(patch));

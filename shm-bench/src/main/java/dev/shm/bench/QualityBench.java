@@ -1,6 +1,7 @@
 package dev.shm.bench;
 
 import dev.shm.runtime.config.ConfigLoader;
+import dev.shm.runtime.config.Phase;
 import dev.shm.runtime.config.ShmConfig;
 import dev.shm.runtime.engine.Engines;
 import dev.shm.runtime.eval.Evaluator;
@@ -55,7 +56,7 @@ public final class QualityBench {
             for (String variant : variants) {
                 Map<String, String> overrides = new LinkedHashMap<>(data);
                 overrides.putAll(Portraits.trainingOverrides(patch, "2", tNetEpochs, endToEndEpochs));
-                for (String phase : List.of(ConfigLoader.PRE_TRAIN_T_NET, ConfigLoader.END_TO_END)) {
+                for (Phase phase : List.of(Phase.PRE_TRAIN_T_NET, Phase.END_TO_END)) {
                     overrides.put(phase + ".keep_checkpoint_max", "0");
                     overrides.putAll(variant(variant, phase));
                 }
@@ -63,7 +64,7 @@ public final class QualityBench {
                 Path trainUrl = work.resolve("train-" + variant);
                 long started = System.nanoTime();
                 List<Trainer.PhaseResult> phases = new Trainer(Progress.silent("bench")).run(new Trainer.Request(config,
-                        dataset, trainUrl, List.of(ConfigLoader.PRE_TRAIN_T_NET, ConfigLoader.END_TO_END), true));
+                        dataset, trainUrl, List.of(Phase.PRE_TRAIN_T_NET, Phase.END_TO_END), true));
                 double seconds = (System.nanoTime() - started) / 1e9;
                 Path model = phases.get(phases.size() - 1).bestCheckpoint();
                 Path testList = dataset.resolve("test").resolve("test.txt");
@@ -83,7 +84,7 @@ public final class QualityBench {
         }
     }
 
-    private static Map<String, String> variant(String name, String phase) {
+    private static Map<String, String> variant(String name, Phase phase) {
         return switch (name) {
             case "shipped" -> Map.of();
             case "recipe" -> Map.of(phase + ".crop", "native");
@@ -94,7 +95,7 @@ public final class QualityBench {
                     throw new IllegalArgumentException("the mobilenetv2 variant needs -Dmobilenetv2=DIR, the folder "
                             + "dist/models/mobilenet_v2 of npm package nsfwjs 4.4.0 (npm pack nsfwjs@4.4.0)");
                 }
-                yield phase.equals(ConfigLoader.PRE_TRAIN_T_NET) ? Map.of(phase + ".init_weight", weights) : Map.of();
+                yield phase == Phase.PRE_TRAIN_T_NET ? Map.of(phase + ".init_weight", weights) : Map.of();
             }
             default -> throw new IllegalArgumentException("unknown variant '" + name + "'; use shipped, recipe, cosine "
                     + "or mobilenetv2");

@@ -2,6 +2,7 @@ package dev.shm.maven;
 
 import dev.shm.runtime.ShmException;
 import dev.shm.runtime.config.ConfigLoader;
+import dev.shm.runtime.config.Phase;
 import dev.shm.runtime.config.ShmConfig;
 import dev.shm.runtime.io.DirectoryLock;
 import dev.shm.runtime.model.checkpoint.CheckpointFolder;
@@ -124,7 +125,7 @@ public abstract class AbstractShmMojo extends AbstractMojo {
     /** end_to_end's best checkpoint under {@code trainUrl} (or the output directory), else its final one. */
     protected Path defaultModel(ShmConfig config, File trainUrl) {
         Path root = trainUrl != null ? baseDir().resolve(trainUrl.toPath()) : outputPath();
-        return CheckpointFolder.of(root, config.ckptVersion(), ConfigLoader.END_TO_END).model();
+        return CheckpointFolder.of(root, config.ckptVersion(), Phase.END_TO_END.key()).model();
     }
 
     /** Where shm:export writes the model and shm:infer-ascend looks for it. */

@@ -1,5 +1,6 @@
 package dev.shm.maven;
 
+import dev.shm.runtime.config.Phase;
 import dev.shm.runtime.config.ShmConfig;
 import dev.shm.runtime.progress.Progress;
 import dev.shm.runtime.train.Trainer;
@@ -75,10 +76,10 @@ public class TrainMojo extends AbstractShmMojo {
 
     @Override
     protected void run(ShmConfig config, Progress progress) throws MojoFailureException {
-        List<String> selected = new ArrayList<>();
+        List<Phase> selected = new ArrayList<>();
         for (String phase : phases.split(",")) {
             if (!phase.isBlank()) {
-                selected.add(phase.trim());
+                selected.add(Phase.parse(phase));
             }
         }
         var dataset = dataUrl != null ? baseDir().resolve(dataUrl.toPath()) : config.generateData().pathSave();

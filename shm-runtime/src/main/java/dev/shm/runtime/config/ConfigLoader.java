@@ -21,9 +21,6 @@ import org.yaml.snakeyaml.nodes.Node;
  * values fail with the key path and the line.
  */
 public final class ConfigLoader {
-    public static final String PRE_TRAIN_T_NET = "pre_train_t_net";
-    public static final String PRE_TRAIN_M_NET = "pre_train_m_net";
-    public static final String END_TO_END = "end_to_end";
 
     private final Path baseDir;
     private final Path outputDir;
@@ -93,9 +90,9 @@ public final class ConfigLoader {
         boolean saveIRFlag = top.bool("saveIRFlag", false);
         String ckptVersion = top.fileName("ckpt_version", "ckpt_s2");
         GenerateDataConfig generateData = generateData(top.section("generate_data"));
-        PhaseConfig tNet = phase(top.section(PRE_TRAIN_T_NET), PRE_TRAIN_T_NET, 1e-3, 1000, 4, rank, groupSize);
-        PhaseConfig mNet = phase(top.section(PRE_TRAIN_M_NET), PRE_TRAIN_M_NET, 1e-4, 200, 1, rank, groupSize);
-        PhaseConfig endToEnd = phase(top.section(END_TO_END), END_TO_END, 1e-4, 200, 1, rank, groupSize);
+        PhaseConfig tNet = phase(top.section(Phase.PRE_TRAIN_T_NET.key()), Phase.PRE_TRAIN_T_NET.key(), 1e-3, 1000, 4, rank, groupSize);
+        PhaseConfig mNet = phase(top.section(Phase.PRE_TRAIN_M_NET.key()), Phase.PRE_TRAIN_M_NET.key(), 1e-4, 200, 1, rank, groupSize);
+        PhaseConfig endToEnd = phase(top.section(Phase.END_TO_END.key()), Phase.END_TO_END.key(), 1e-4, 200, 1, rank, groupSize);
         TestConfig test = test(top.section("test"), generateData.pathSave());
         InferConfig infer = infer(top.section("infer"), generateData.pathSave());
         ExportConfig export = export(top.section("export"));

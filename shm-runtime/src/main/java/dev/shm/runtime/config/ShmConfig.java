@@ -15,4 +15,13 @@ public record ShmConfig(
         TestConfig test,
         InferConfig infer,
         ExportConfig export) {
+
+    /** The configuration section of {@code phase}. */
+    public PhaseConfig phase(Phase phase) {
+        return switch (phase) {
+            case PRE_TRAIN_T_NET -> preTrainTNet;
+            case PRE_TRAIN_M_NET -> preTrainMNet;
+            case END_TO_END -> endToEnd;
+        };
+    }
 }

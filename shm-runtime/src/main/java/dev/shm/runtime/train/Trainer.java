@@ -3,7 +3,7 @@ package dev.shm.runtime.train;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shm.runtime.ShmException;
 import dev.shm.runtime.Version;
-import dev.shm.runtime.config.ConfigLoader;
+import dev.shm.runtime.config.Phase;
 import dev.shm.runtime.config.PhaseConfig;
 import dev.shm.runtime.config.ScheduleConfig;
 import dev.shm.runtime.config.ShmConfig;
@@ -50,8 +50,6 @@ import org.nd4j.linalg.factory.Nd4j;
  * weights; a finished phase whose inputs are unchanged is skipped.
  */
 public final class Trainer {
-    public static final List<String> PHASES =
-            List.of(ConfigLoader.PRE_TRAIN_T_NET, ConfigLoader.PRE_TRAIN_M_NET, ConfigLoader.END_TO_END);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** How many training images measure the batch-norm statistics a checkpoint keeps. */
@@ -64,20 +62,15 @@ public final class Trainer {
     }
 
     /** What to train: the configuration, the dataset made by generate-data, where checkpoints go, which phases. */
-    public record Request(ShmConfig config, Path dataset, Path trainUrl, List<String> phases, boolean force) {
+    public record Request(ShmConfig config, Path dataset, Path trainUrl, List<Phase> phases, boolean force) {
     }
 
     /** One phase's outcome. {@code bestSad} is NaN for the T-Net phase, which has no eval. */
-    public record PhaseResult(String phase, boolean upToDate, Path finalCheckpoint, Path bestCheckpoint, int epochs,
+    public record PhaseResult(Phase phase, boolean upToDate, Path finalCheckpoint, Path bestCheckpoint, int epochs,
             double lastLoss, double bestSad, double imagesPerSecond) {
     }
 
     public List<PhaseResult> run(Request request) {
-        for (String phase : request.phases()) {
-            if (!PHASES.contains(phase)) {
-                throw new ShmException("Unknown training phase '" + phase + "'; choose from " + String.join(", ", PHASES));
-            }
-        }
         Path stamp = request.dataset().resolve(DatasetFolders.STAMP);
         if (!Files.isRegularFile(stamp)) {
             throw new ShmException("The dataset " + request.dataset() + " was not made by shm:generate-data (no "
@@ -90,11 +83,11 @@ public final class Trainer {
         Path root = request.trainUrl().resolve(request.config().ckptVersion());
         List<PhaseResult> results = new ArrayList<>();
         try {
-            for (String phase : PHASES) {
+            for (Phase phase : Phase.values()) {
                 if (!request.phases().contains(phase)) {
                     continue;
                 }
-                PhaseConfig config = phaseConfig(request.config(), phase);
+                PhaseConfig config = request.config().phase(phase);
                 if (config.nEpochs() == 0) {
                     progress.info(phase + ": nEpochs is 0, nothing to train");
                     continue;
@@ -107,19 +100,11 @@ public final class Trainer {
         return results;
     }
 
-    private static PhaseConfig phaseConfig(ShmConfig config, String phase) {
+    static Networks.Kind kindOf(Phase phase) {
         return switch (phase) {
-            case ConfigLoader.PRE_TRAIN_T_NET -> config.preTrainTNet();
-            case ConfigLoader.PRE_TRAIN_M_NET -> config.preTrainMNet();
-            default -> config.endToEnd();
-        };
-    }
-
-    static Networks.Kind kindOf(String phase) {
-        return switch (phase) {
-            case ConfigLoader.PRE_TRAIN_T_NET -> Networks.Kind.T_NET;
-            case ConfigLoader.PRE_TRAIN_M_NET -> Networks.Kind.M_NET;
-            default -> Networks.Kind.END_TO_END;
+            case PRE_TRAIN_T_NET -> Networks.Kind.T_NET;
+            case PRE_TRAIN_M_NET -> Networks.Kind.M_NET;
+            case END_TO_END -> Networks.Kind.END_TO_END;
         };
     }
 
@@ -144,7 +129,7 @@ public final class Trainer {
     /** One phase from start (or resume) to its final checkpoint. */
     private final class PhaseRun {
         private final Request request;
-        private final String phase;
+        private final Phase phase;
         private final PhaseConfig config;
         private final Networks.Kind kind;
         private final Path dir;
@@ -156,14 +141,14 @@ public final class Trainer {
         private final String hash;
         private final List<Path> initialWeights;
 
-        PhaseRun(Request request, Path root, String phase, PhaseConfig config, String dataHash, MeanStd stats,
+        PhaseRun(Request request, Path root, Phase phase, PhaseConfig config, String dataHash, MeanStd stats,
                 List<DatasetLists.Entry> train, List<DatasetLists.Entry> eval) {
             this.request = request;
             this.root = root;
             this.phase = phase;
             this.config = config;
             this.kind = kindOf(phase);
-            this.dir = root.resolve(phase);
+            this.dir = root.resolve(phase.key());
             this.checkpoints = new CheckpointFolder(dir);
             this.stats = stats;
             this.train = train;
@@ -200,14 +185,14 @@ public final class Trainer {
             if (kind != Networks.Kind.END_TO_END || !config.finetuning()) {
                 return List.of();
             }
-            Path tNet = new CheckpointFolder(root.resolve(ConfigLoader.PRE_TRAIN_T_NET)).finalCheckpoint();
+            Path tNet = new CheckpointFolder(root.resolve(Phase.PRE_TRAIN_T_NET.key())).finalCheckpoint();
             if (!Files.isRegularFile(tNet)) {
                 throw new ShmException("end_to_end starts from the result of pre_train_t_net, and " + tNet + " does not "
                         + "exist; train pre_train_t_net first (shm.phases), or set end_to_end.finetuning: false to "
                         + "start from random weights");
             }
-            Path mNet = new CheckpointFolder(root.resolve(ConfigLoader.PRE_TRAIN_M_NET)).finalCheckpoint();
-            if (request.phases().contains(ConfigLoader.PRE_TRAIN_M_NET) && Files.isRegularFile(mNet)) {
+            Path mNet = new CheckpointFolder(root.resolve(Phase.PRE_TRAIN_M_NET.key())).finalCheckpoint();
+            if (request.phases().contains(Phase.PRE_TRAIN_M_NET) && Files.isRegularFile(mNet)) {
                 return List.of(tNet, mNet);
             }
             return List.of(tNet);
@@ -257,8 +242,8 @@ public final class Trainer {
                 bestSad = Double.NaN;
                 bestEpoch = 0;
             }
-            MemoryCheck.ensureBatchFits(graph, config, phase);
-            PhaseLog log = new PhaseLog(dir, root, phase, startEpoch == 1);
+            MemoryCheck.ensureBatchFits(graph, config, phase.key());
+            PhaseLog log = new PhaseLog(dir, root, phase.key(), startEpoch == 1);
             List<MattingSample> evalSamples = producesAlpha() ? loadEval() : List.of();
             List<INDArray[]> statisticsBatches = statisticsBatches();
             double lastLoss = Double.NaN;
@@ -319,7 +304,7 @@ public final class Trainer {
                         bestSad = sad;
                         bestEpoch = epoch;
                     }
-                    CheckpointState state = new CheckpointState(phase, kind.name(), epoch, step, hash, bestSad, bestEpoch,
+                    CheckpointState state = new CheckpointState(phase.key(), kind.name(), epoch, step, hash, bestSad, bestEpoch,
                             config.patchSize(), stats.meanClip(), stats.stdClip(), Version.get());
                     if (best) {
                         Checkpoints.write(checkpoints.best(), graph, state);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shm.runtime.ShmException;
 import dev.shm.runtime.config.ConfigLoader;
+import dev.shm.runtime.config.Phase;
 import dev.shm.runtime.config.ShmConfig;
 import dev.shm.runtime.progress.Progress;
 import dev.shm.runtime.progress.JsonLinesSink;
@@ -19,12 +20,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * Training in a JVM of its own, started with glibc's allocator set as {@link Allocator} says. oneDNN's
@@ -65,7 +68,7 @@ public final class TrainingProcess {
 
     /** What the child needs to load the same configuration and train: {@link ConfigLoader}'s inputs and the request. */
     public record Launch(Path baseDir, Path outputDir, Path configFile, Map<String, String> overrides, Path dataset,
-            Path trainUrl, List<String> phases, boolean force, Allocator allocator) {
+            Path trainUrl, List<Phase> phases, boolean force, Allocator allocator) {
         Properties toProperties() {
             Properties properties = new Properties();
             properties.setProperty("baseDir", baseDir.toString());
@@ -75,7 +78,7 @@ public final class TrainingProcess {
             }
             properties.setProperty("dataset", dataset.toString());
             properties.setProperty("trainUrl", trainUrl.toString());
-            properties.setProperty("phases", String.join(",", phases));
+            properties.setProperty("phases", phases.stream().map(Phase::key).collect(Collectors.joining(",")));
             properties.setProperty("force", Boolean.toString(force));
             properties.setProperty("allocator", allocator.name());
             overrides.forEach((key, value) -> properties.setProperty("override." + key, value));
@@ -93,7 +96,7 @@ public final class TrainingProcess {
             String phases = properties.getProperty("phases");
             return new Launch(Path.of(properties.getProperty("baseDir")), Path.of(properties.getProperty("outputDir")),
                     configFile == null ? null : Path.of(configFile), overrides, Path.of(properties.getProperty("dataset")),
-                    Path.of(properties.getProperty("trainUrl")), phases.isEmpty() ? List.of() : List.of(phases.split(",")),
+                    Path.of(properties.getProperty("trainUrl")), phases.isEmpty() ? List.of() : Arrays.stream(phases.split(",")).map(Phase::parse).toList(),
                     Boolean.parseBoolean(properties.getProperty("force")),
                     Allocator.valueOf(properties.getProperty("allocator")));
         }
@@ -234,7 +237,7 @@ public final class TrainingProcess {
 
     static String json(Trainer.PhaseResult result) {
         ObjectNode node = JSON.createObjectNode();
-        node.put("phase", result.phase());
+        node.put("phase", result.phase().key());
         node.put("upToDate", result.upToDate());
         node.put("finalCheckpoint", result.finalCheckpoint().toString());
         node.put("bestCheckpoint", result.bestCheckpoint() == null ? null : result.bestCheckpoint().toString());
@@ -246,7 +249,7 @@ public final class TrainingProcess {
     }
 
     static Trainer.PhaseResult result(JsonNode node) {
-        return new Trainer.PhaseResult(node.get("phase").asText(), node.get("upToDate").asBoolean(),
+        return new Trainer.PhaseResult(Phase.parse(node.get("phase").asText()), node.get("upToDate").asBoolean(),
                 Path.of(node.get("finalCheckpoint").asText()),
                 node.hasNonNull("bestCheckpoint") ? Path.of(node.get("bestCheckpoint").asText()) : null,
                 node.get("epochs").asInt(), number(node.get("lastLoss")), number(node.get("bestSad")),

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shm.runtime.ShmException;
 import dev.shm.runtime.config.ConfigLoader;
+import dev.shm.runtime.config.Phase;
 import dev.shm.runtime.config.ShmConfig;
 import dev.shm.runtime.data.DatasetGenerator;
 import dev.shm.runtime.model.checkpoint.CheckpointFolder;
@@ -53,7 +54,7 @@ class TrainerTest {
 
     private ShmConfig config(Map<String, String> extra) {
         Map<String, String> overrides = new HashMap<>();
-        for (String phase : List.of("pre_train_t_net", "pre_train_m_net", "end_to_end")) {
+        for (Phase phase : Phase.values()) {
             overrides.put(phase + ".patch_size", "32");
             overrides.put(phase + ".train_batch", "4");
             overrides.put(phase + ".nEpochs", "2");
@@ -63,7 +64,7 @@ class TrainerTest {
         return new ConfigLoader(dir, Path.of("out")).load(null, overrides);
     }
 
-    private List<Trainer.PhaseResult> train(ShmConfig config, Path trainUrl, List<String> phases, ProgressSink sink) {
+    private List<Trainer.PhaseResult> train(ShmConfig config, Path trainUrl, List<Phase> phases, ProgressSink sink) {
         return new Trainer(new Progress("train", List.of(sink))).run(
                 new Trainer.Request(config, dataset, trainUrl, phases, false));
     }
@@ -79,7 +80,7 @@ class TrainerTest {
         List<ProgressEvent> events = new ArrayList<>();
         ShmConfig config = config(Map.of("end_to_end.keep_checkpoint_max", "1"));
         List<Trainer.PhaseResult> results = train(config, dir.resolve("run"),
-                List.of("pre_train_t_net", "end_to_end"), events::add);
+                List.of(Phase.PRE_TRAIN_T_NET, Phase.END_TO_END), events::add);
         assertEquals(2, results.size());
         Path tNet = dir.resolve("run/ckpt_s2/pre_train_t_net");
         Path endToEnd = dir.resolve("run/ckpt_s2/end_to_end");
@@ -102,7 +103,7 @@ class TrainerTest {
         assertEquals(0.0625, bilinear.getDouble(0, 0, 3, 0), 0, "and its corner");
         assertTrue(events.stream().anyMatch(e -> e.kind().equals("progress") || e.kind().equals("done")));
 
-        List<Trainer.PhaseResult> again = train(config, dir.resolve("run"), List.of("pre_train_t_net", "end_to_end"),
+        List<Trainer.PhaseResult> again = train(config, dir.resolve("run"), List.of(Phase.PRE_TRAIN_T_NET, Phase.END_TO_END),
                 e -> { });
         assertTrue(again.get(0).upToDate() && again.get(1).upToDate());
     }
@@ -110,7 +111,7 @@ class TrainerTest {
     @Test
     void keepZeroWritesNoLatestAndMNetPhaseProducesAlpha() throws IOException {
         ShmConfig config = config(Map.of("pre_train_m_net.keep_checkpoint_max", "0"));
-        Trainer.PhaseResult mNet = train(config, dir.resolve("m"), List.of("pre_train_m_net"), e -> { }).get(0);
+        Trainer.PhaseResult mNet = train(config, dir.resolve("m"), List.of(Phase.PRE_TRAIN_M_NET), e -> { }).get(0);
         List<String> files = names(dir.resolve("m/ckpt_s2/pre_train_m_net"));
         assertTrue(files.stream().noneMatch(f -> f.startsWith("semantic_hm_latest_")), files.toString());
         assertNotNull(mNet.bestCheckpoint());
@@ -120,13 +121,13 @@ class TrainerTest {
     @Test
     void aChangedConfigurationKeepsTheEarlierRunAsideAndWarns() throws IOException {
         Path phase = dir.resolve("changed/ckpt_s2/pre_train_t_net");
-        train(config(Map.of("pre_train_t_net.nEpochs", "1")), dir.resolve("changed"), List.of("pre_train_t_net"),
+        train(config(Map.of("pre_train_t_net.nEpochs", "1")), dir.resolve("changed"), List.of(Phase.PRE_TRAIN_T_NET),
                 e -> { });
         byte[] earlierFinal = Files.readAllBytes(phase.resolve(CheckpointFolder.FINAL));
         Path leftover = Files.write(phase.resolve(".semantic_hm_latest_2.ckpt8093.partial"), new byte[1000]);
         List<ProgressEvent> events = new ArrayList<>();
         train(config(Map.of("pre_train_t_net.nEpochs", "1", "pre_train_t_net.lr", "0.0005")), dir.resolve("changed"),
-                List.of("pre_train_t_net"), events::add);
+                List.of(Phase.PRE_TRAIN_T_NET), events::add);
         List<Path> kept;
         try (var runs = Files.list(phase.resolve(CheckpointFolder.PREVIOUS))) {
             kept = runs.toList();
@@ -145,7 +146,7 @@ class TrainerTest {
     @Test
     void anInterruptedRunResumesToTheSameWeights() {
         ShmConfig config = config(Map.of("pre_train_t_net.nEpochs", "3"));
-        train(config, dir.resolve("whole"), List.of("pre_train_t_net"), e -> { });
+        train(config, dir.resolve("whole"), List.of(Phase.PRE_TRAIN_T_NET), e -> { });
 
         ProgressSink crashAfterEpoch2 = event -> {
             if (event.message() != null && event.message().startsWith("pre_train_t_net: epoch 2/3")) {
@@ -153,9 +154,9 @@ class TrainerTest {
             }
         };
         assertThrows(IllegalStateException.class,
-                () -> train(config, dir.resolve("broken"), List.of("pre_train_t_net"), crashAfterEpoch2));
+                () -> train(config, dir.resolve("broken"), List.of(Phase.PRE_TRAIN_T_NET), crashAfterEpoch2));
         List<ProgressEvent> events = new ArrayList<>();
-        train(config, dir.resolve("broken"), List.of("pre_train_t_net"), events::add);
+        train(config, dir.resolve("broken"), List.of(Phase.PRE_TRAIN_T_NET), events::add);
         assertTrue(events.stream().anyMatch(e -> e.message().contains("resuming from") && e.message().contains("epoch 3")));
 
         ComputationGraph whole = Checkpoints.read(dir.resolve("whole/ckpt_s2/pre_train_t_net/semantic_hm_final.ckpt"), true).graph();
@@ -172,19 +173,19 @@ class TrainerTest {
         Path foreign = phaseDir.resolve("semantic_hm_latest_5.ckpt");
         Files.write(foreign, new byte[] {1, 2, 3, 4});
         ShmException corrupt = assertThrows(ShmException.class,
-                () -> train(config(Map.of()), dir.resolve("x"), List.of("pre_train_t_net"), e -> { }));
+                () -> train(config(Map.of()), dir.resolve("x"), List.of(Phase.PRE_TRAIN_T_NET), e -> { }));
         assertTrue(corrupt.getMessage().contains(foreign.toString()), corrupt.getMessage());
 
         ShmException noTNet = assertThrows(ShmException.class,
-                () -> train(config(Map.of()), dir.resolve("y"), List.of("end_to_end"), e -> { }));
+                () -> train(config(Map.of()), dir.resolve("y"), List.of(Phase.END_TO_END), e -> { }));
         assertTrue(noTNet.getMessage().contains("pre_train_t_net"), noTNet.getMessage());
 
         ShmException notADataset = assertThrows(ShmException.class, () -> new Trainer(Progress.silent("train")).run(
-                new Trainer.Request(config(Map.of()), dir, dir.resolve("z"), List.of("pre_train_t_net"), false)));
+                new Trainer.Request(config(Map.of()), dir, dir.resolve("z"), List.of(Phase.PRE_TRAIN_T_NET), false)));
         assertTrue(notADataset.getMessage().contains("was not made by shm:generate-data"), notADataset.getMessage());
 
         ShmException tooBig = assertThrows(ShmException.class, () -> train(
-                config(Map.of("pre_train_t_net.train_batch", "100000")), dir.resolve("w"), List.of("pre_train_t_net"), e -> { }));
+                config(Map.of("pre_train_t_net.train_batch", "100000")), dir.resolve("w"), List.of(Phase.PRE_TRAIN_T_NET), e -> { }));
         assertTrue(tooBig.getMessage().contains("pre_train_t_net.train_batch 100000"), tooBig.getMessage());
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shm.runtime.ShmException;
+import dev.shm.runtime.config.Phase;
 import dev.shm.runtime.progress.JsonLinesSink;
 import dev.shm.runtime.progress.Progress;
 import dev.shm.runtime.progress.ProgressEvent;
@@ -26,7 +27,7 @@ class TrainingProcessTest {
     void launchRoundTripsThroughItsProperties() {
         var launch = new TrainingProcess.Launch(Path.of("/p r/base"), Path.of("/p r/out"), null,
                 Map.of("pre_train_t_net.lr", "0.001", "seed", "7"), Path.of("/d s/data"), Path.of("/t/train"),
-                List.of("pre_train_t_net", "end_to_end"), true, TrainingProcess.Allocator.KEEP);
+                List.of(Phase.PRE_TRAIN_T_NET, Phase.END_TO_END), true, TrainingProcess.Allocator.KEEP);
         assertEquals(launch, TrainingProcess.Launch.fromProperties(launch.toProperties()));
         var withFile = new TrainingProcess.Launch(Path.of("/b"), Path.of("/o"), Path.of("/b/config.yaml"), Map.of(),
                 Path.of("/d"), Path.of("/t"), List.of(), false, TrainingProcess.Allocator.HUGEPAGES);
@@ -39,7 +40,7 @@ class TrainingProcessTest {
         assertEquals(event, JsonLinesSink.fromJson(JSON.readTree(JsonLinesSink.toJson(event).toString())));
         var info = ProgressEvent.info("train", "line\nwith \"quotes\"");
         assertEquals(info, JsonLinesSink.fromJson(JSON.readTree(JsonLinesSink.toJson(info).toString())));
-        var result = new Trainer.PhaseResult("pre_train_t_net", false, Path.of("/t/final.ckpt"), null, 2, 0.125,
+        var result = new Trainer.PhaseResult(Phase.PRE_TRAIN_T_NET, false, Path.of("/t/final.ckpt"), null, 2, 0.125,
                 Double.NaN, 0.5);
         var back = TrainingProcess.result(JSON.readTree(TrainingProcess.json(result)));
         assertEquals(result.finalCheckpoint(), back.finalCheckpoint());
@@ -51,7 +52,7 @@ class TrainingProcessTest {
     @Test
     void aFailureInTheChildIsTheParentsFailureWithItsMessage(@TempDir Path work) {
         var launch = new TrainingProcess.Launch(work, work.resolve("out"), null, Map.of(), work.resolve("no dataset"),
-                work.resolve("train"), List.of("pre_train_t_net"), false, TrainingProcess.Allocator.KEEP);
+                work.resolve("train"), List.of(Phase.PRE_TRAIN_T_NET), false, TrainingProcess.Allocator.KEEP);
         List<ProgressEvent> events = new ArrayList<>();
         List<Path> classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .map(Path::of).toList();
