@@ -2,10 +2,8 @@ package dev.shm.maven;
 
 import dev.shm.runtime.ShmException;
 import dev.shm.runtime.config.ConfigLoader;
-import dev.shm.runtime.config.Phase;
 import dev.shm.runtime.config.ShmConfig;
 import dev.shm.runtime.io.DirectoryLock;
-import dev.shm.runtime.model.checkpoint.CheckpointFolder;
 import dev.shm.runtime.progress.JsonLinesSink;
 import dev.shm.runtime.progress.Progress;
 import dev.shm.runtime.progress.ProgressSink;
@@ -17,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -30,8 +27,6 @@ import org.apache.maven.project.MavenProject;
  * {@code shm.skip}, progress to Maven's log and to {@code events.jsonl}, and failures as build failures.
  */
 public abstract class AbstractShmMojo extends AbstractMojo {
-    private static final Set<String> TOP_LEVEL_KEYS =
-            Set.of("seed", "rank", "group_size", "device_target", "saveIRFlag", "ckpt_version");
 
     /** The seed-compatible configuration; defaults to {@code config.yaml} in the project when that file exists. */
     @Parameter(property = "shm.config")
@@ -118,14 +113,13 @@ public abstract class AbstractShmMojo extends AbstractMojo {
         return project.getBasedir() != null ? project.getBasedir().toPath() : Path.of("").toAbsolutePath();
     }
 
-    protected Path outputPath() {
-        return baseDir().resolve(outputDirectory.toPath()).toAbsolutePath().normalize();
+    /** A path parameter as given (relative ones against the project), or {@code null} when it is unset. */
+    protected Path resolve(File file) {
+        return file == null ? null : baseDir().resolve(file.toPath()).toAbsolutePath().normalize();
     }
 
-    /** end_to_end's best checkpoint under {@code trainUrl} (or the output directory), else its final one. */
-    protected Path defaultModel(ShmConfig config, File trainUrl) {
-        Path root = trainUrl != null ? baseDir().resolve(trainUrl.toPath()) : outputPath();
-        return CheckpointFolder.of(root, config.ckptVersion(), Phase.END_TO_END.key()).model();
+    protected Path outputPath() {
+        return resolve(outputDirectory);
     }
 
     /** Where shm:export writes the model and shm:infer-ascend looks for it. */
@@ -146,7 +140,7 @@ public abstract class AbstractShmMojo extends AbstractMojo {
 
     /** The configuration file: {@code config}, else the project's {@code config.yaml}, else none. */
     protected Path configFile() {
-        Path file = config != null ? baseDir().resolve(config.toPath()) : null;
+        Path file = resolve(config);
         if (file == null && baseDir().resolve("config.yaml").toFile().isFile()) {
             file = baseDir().resolve("config.yaml");
         }
@@ -170,7 +164,7 @@ public abstract class AbstractShmMojo extends AbstractMojo {
                 continue;
             }
             String key = name.substring(4);
-            if (key.contains(".") || TOP_LEVEL_KEYS.contains(key)) {
+            if (ConfigLoader.isKey(key)) {
                 result.put(key, properties.getProperty(name));
             }
         }

@@ -25,15 +25,12 @@ import org.apache.maven.plugins.annotations.Parameter;
  * a baseline report.
  */
 @Mojo(name = "eval", defaultPhase = LifecyclePhase.TEST, threadSafe = true)
-public class EvalMojo extends AbstractShmMojo {
+public class EvalMojo extends AbstractModelMojo {
 
     /** The model: a training checkpoint or an exported .onnx file; stands for {@code test.model}. Unset: end_to_end's best, else its final. */
     @Parameter(property = "shm.model")
     private File model;
 
-    /** Where shm:train wrote its checkpoints; unset: the output directory. */
-    @Parameter(property = "shm.trainUrl")
-    private File trainUrl;
 
     /** The dataset whose test split is evaluated; unset: {@code test.test_pic_path}. */
     @Parameter(property = "shm.dataUrl")
@@ -99,27 +96,27 @@ public class EvalMojo extends AbstractShmMojo {
     protected Map<String, String> parameterOverrides() {
         Map<String, String> map = new LinkedHashMap<>();
         if (model != null) {
-            map.put("test.model", model.getAbsolutePath());
+            map.put("test.model", resolve(model).toString());
         }
         if (dataUrl != null) {
-            map.put("test.test_pic_path", baseDir().resolve(dataUrl.toPath()).toString());
+            map.put("test.test_pic_path", resolve(dataUrl).toString());
         }
         return map;
     }
 
     @Override
     protected List<Path> writes(ShmConfig config) {
-        return List.of(outputPath(), config.test().outputPath());
+        return List.of(outputPath(), checkpointRoot(), config.test().outputPath());
     }
 
     @Override
     protected void run(ShmConfig config, Progress progress) throws MojoFailureException {
         Path output = config.test().outputPath();
         Evaluation.Options options = new Evaluation.Options(output,
-                config.test().model() != null ? config.test().model() : defaultModel(config, trainUrl),
+                config.test().model() != null ? config.test().model() : defaultModel(config),
                 config.test().testPicPath(), Engines.parse(engine), config.test().size(), Evaluator.Region.parse(region),
-                predictions == null ? null : baseDir().resolve(predictions.toPath()),
-                groundTruth == null ? null : baseDir().resolve(groundTruth.toPath()), reportPictures, maxSad);
+                resolve(predictions),
+                resolve(groundTruth), reportPictures, maxSad);
         Evaluation.Outcome outcome = Evaluation.run(options, force, progress);
         if (!outcome.upToDate()) {
             getLog().info("shm:eval reports: " + output.resolve(EvalReports.HTML_REPORT) + ", "
@@ -131,7 +128,7 @@ public class EvalMojo extends AbstractShmMojo {
         put(maxima, Metric.GRAD, maxGrad);
         put(maxima, Metric.CONN, maxConn);
         List<String> violations = new QualityGate(maxima, maxSadVsTrivial,
-                baseline == null ? null : baseDir().resolve(baseline.toPath()), maxRegression)
+                resolve(baseline), maxRegression)
                 .violations(outcome.means(), outcome.trivialSad());
         if (!violations.isEmpty()) {
             throw new MojoFailureException("shm:eval quality gate failed: " + String.join("; ", violations)

@@ -20,7 +20,7 @@ import org.apache.maven.project.MavenProjectHelper;
  * {@code .om} and the checkpoint to the project so install and deploy publish them.
  */
 @Mojo(name = "export", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
-public class ExportMojo extends AbstractShmMojo {
+public class ExportMojo extends AbstractModelMojo {
     /** The packaging whose main artifact is the exported model. */
     static final String PACKAGING = "shm-model";
 
@@ -28,9 +28,6 @@ public class ExportMojo extends AbstractShmMojo {
     @Parameter(property = "shm.checkpoint")
     private File checkpoint;
 
-    /** Where shm:train wrote its checkpoints; unset: the output directory. */
-    @Parameter(property = "shm.trainUrl")
-    private File trainUrl;
 
     /** ONNX opset, within the range ATC converts (9-13 for CANN 5/6). */
     @Parameter(property = "shm.opset", defaultValue = "11")
@@ -71,14 +68,14 @@ public class ExportMojo extends AbstractShmMojo {
     protected Map<String, String> parameterOverrides() {
         Map<String, String> map = new LinkedHashMap<>();
         if (checkpoint != null) {
-            map.put("export.ckpt_file", checkpoint.getAbsolutePath());
+            map.put("export.ckpt_file", resolve(checkpoint).toString());
         }
         return map;
     }
 
     @Override
     protected void run(ShmConfig config, Progress progress) {
-        Path model = config.export().ckptFile() != null ? config.export().ckptFile() : defaultModel(config, trainUrl);
+        Path model = config.export().ckptFile() != null ? config.export().ckptFile() : defaultModel(config);
         ModelExport.Options options = new ModelExport.Options(model, exportDirectory(), config.export().fileName(),
                 config.export().fileFormat(), config.infer().size(), opset, cann, socVersion, parityTolerance,
                 config.infer().fileTestList(), atc == null ? null : atc.toPath());

@@ -33,7 +33,7 @@ public class GenerateDataMojo extends AbstractShmMojo {
     protected Map<String, String> parameterOverrides() {
         Map<String, String> map = new LinkedHashMap<>();
         if (source != null) {
-            map.put("generate_data.path_mt_human", source.getAbsolutePath());
+            map.put("generate_data.path_mt_human", resolve(source).toString());
         }
         return map;
     }

@@ -44,9 +44,9 @@ public class InferAscendMojo extends AbstractShmMojo {
 
     @Override
     protected void run(ShmConfig config, Progress progress) {
-        Path model = onnx != null ? baseDir().resolve(onnx.toPath())
+        Path model = onnx != null ? resolve(onnx)
                 : ModelExport.Outputs.of(exportDirectory(), config.export().fileName()).onnx();
-        Path offline = om != null ? baseDir().resolve(om.toPath()) : ModelExport.Outputs.beside(model).om();
+        Path offline = om != null ? resolve(om) : ModelExport.Outputs.beside(model).om();
         List<String> command = executorCommand == null || executorCommand.isBlank() ? null
                 : Arrays.asList(executorCommand.trim().split("\\s+"));
         AscendInference.Result result = new AscendInference(progress).run(new AscendInference.Options(model, offline,

@@ -21,15 +21,12 @@ import org.apache.maven.plugins.annotations.Parameter;
  * {@code <trainUrl>/<ckpt_version>/<phase>/}.
  */
 @Mojo(name = "train", defaultPhase = LifecyclePhase.COMPILE, threadSafe = true)
-public class TrainMojo extends AbstractShmMojo {
+public class TrainMojo extends AbstractModelMojo {
 
     /** The dataset made by shm:generate-data; unset: {@code generate_data.path_save}. */
     @Parameter(property = "shm.dataUrl")
     private File dataUrl;
 
-    /** Where checkpoints and logs go; unset: the output directory. */
-    @Parameter(property = "shm.trainUrl")
-    private File trainUrl;
 
     /** The phases to run, in the recipe's order whatever the order given here. */
     @Parameter(property = "shm.phases", defaultValue = "pre_train_t_net,end_to_end")
@@ -70,11 +67,6 @@ public class TrainMojo extends AbstractShmMojo {
     }
 
     @Override
-    protected List<Path> writes(ShmConfig config) {
-        return trainUrl == null ? List.of(outputPath()) : List.of(outputPath(), baseDir().resolve(trainUrl.toPath()));
-    }
-
-    @Override
     protected void run(ShmConfig config, Progress progress) throws MojoFailureException {
         List<Phase> selected = new ArrayList<>();
         for (String phase : phases.split(",")) {
@@ -82,8 +74,8 @@ public class TrainMojo extends AbstractShmMojo {
                 selected.add(Phase.parse(phase));
             }
         }
-        var dataset = dataUrl != null ? baseDir().resolve(dataUrl.toPath()) : config.generateData().pathSave();
-        var checkpoints = trainUrl != null ? baseDir().resolve(trainUrl.toPath()) : outputPath();
+        var dataset = dataUrl != null ? resolve(dataUrl) : config.generateData().pathSave();
+        var checkpoints = checkpointRoot();
         List<Trainer.PhaseResult> results = fork
                 ? TrainingProcess.run(new TrainingProcess.Launch(baseDir(), outputPath(), configFile(),
                         configOverrides(), dataset, checkpoints, selected, force, allocator()), classPath(), progress,

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -21,6 +22,10 @@ import org.yaml.snakeyaml.nodes.Node;
  * values fail with the key path and the line.
  */
 public final class ConfigLoader {
+
+    /** The keys at the top of the file, outside any section. */
+    private static final Set<String> TOP_LEVEL_KEYS =
+            Set.of("seed", "rank", "group_size", "device_target", "saveIRFlag", "ckpt_version");
 
     private final Path baseDir;
     private final Path outputDir;
@@ -54,6 +59,11 @@ public final class ConfigLoader {
         top.rejectUnknownKeys();
         pending.rejectUnused();
         return config;
+    }
+
+    /** Whether {@code key} names a configuration key: {@code <section>.<key>} or a top-level key such as {@code seed}. */
+    public static boolean isKey(String key) {
+        return key.contains(".") || TOP_LEVEL_KEYS.contains(key);
     }
 
     /** What the last {@link #load} found worth a warning without being an error. */

@@ -8,7 +8,6 @@ import dev.shm.runtime.ShmException;
 import dev.shm.runtime.data.MeanStd;
 import dev.shm.runtime.model.onnx.OnnxExporter;
 import dev.shm.runtime.io.NativeCache;
-import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.List;

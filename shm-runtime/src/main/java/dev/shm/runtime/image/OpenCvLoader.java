@@ -1,7 +1,6 @@
 package dev.shm.runtime.image;
 
 import dev.shm.runtime.io.NativeCache;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
