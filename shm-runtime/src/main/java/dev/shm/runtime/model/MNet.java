@@ -1,5 +1,9 @@
 package dev.shm.runtime.model;
 
+import static dev.shm.runtime.model.Blocks.conv;
+import static dev.shm.runtime.model.Blocks.convBatchNorm;
+
+import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
@@ -18,10 +22,14 @@ import org.nd4j.linalg.activations.Activation;
  * pixel and without oneDNN: 19x slower here.)
  */
 public final class MNet {
-    /** Encoder rows: name, input channels, output channels. */
-    private static final Object[][] ENCODER = {{"e1", 6, 16}, {"e2", 16, 32}, {"e3", 32, 64}, {"e4", 64, 128}};
-    /** Decoder rows: name, input channels, output channels. */
-    private static final Object[][] DECODER = {{"d1", 128, 128}, {"d2", 128, 64}, {"d3", 64, 32}, {"d4", 32, 16}};
+    /** A row of the encoder or decoder: its name and the widths of its 3x3 convolution. */
+    private record Row(String name, int in, int out) {
+    }
+
+    private static final List<Row> ENCODER = List.of(new Row("e1", 6, 16), new Row("e2", 16, 32),
+            new Row("e3", 32, 64), new Row("e4", 64, 128));
+    private static final List<Row> DECODER = List.of(new Row("d1", 128, 128), new Row("d2", 128, 64),
+            new Row("d3", 64, 32), new Row("d4", 32, 16));
     public static final String RAW_ALPHA = "m_out";
 
     private MNet() {
@@ -30,22 +38,21 @@ public final class MNet {
     /** Adds M-Net reading {@code input} (6 channels) and returns the name of its raw matte alpha_r (1 channel). */
     public static String add(GraphBuilder graph, String input) {
         String last = input;
-        for (Object[] row : ENCODER) {
-            String name = "m_" + row[0];
-            String activated = TNet.convBatchNorm(graph, name + "_conv", TNet.conv(3, (int) row[1], (int) row[2], 1,
-                    false), last, name + "_bn", Activation.RELU);
+        for (Row row : ENCODER) {
+            String name = "m_" + row.name();
+            String activated = convBatchNorm(graph, name + "_conv", conv(3, row.in(), row.out(), 1, false), last,
+                    name + "_bn", Activation.RELU);
             graph.addLayer(name + "_pool", new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
                     .kernelSize(3, 3).stride(2, 2).padding(1, 1).build(), activated);
             last = name + "_pool";
         }
-        for (Object[] row : DECODER) {
-            String name = "m_" + row[0];
-            int out = (int) row[2];
-            String activated = TNet.convBatchNorm(graph, name + "_conv", TNet.conv(3, (int) row[1], out, 1, false),
-                    last, name + "_bn", Activation.RELU);
-            last = transposedConv(graph, name, out, activated);
+        for (Row row : DECODER) {
+            String name = "m_" + row.name();
+            String activated = convBatchNorm(graph, name + "_conv", conv(3, row.in(), row.out(), 1, false), last,
+                    name + "_bn", Activation.RELU);
+            last = transposedConv(graph, name, row.out(), activated);
         }
-        graph.addLayer(RAW_ALPHA, TNet.conv(5, 16, 1, 1, false), last);
+        graph.addLayer(RAW_ALPHA, conv(5, 16, 1, 1, false), last);
         return RAW_ALPHA;
     }
 

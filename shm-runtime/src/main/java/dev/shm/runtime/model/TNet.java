@@ -1,11 +1,13 @@
 package dev.shm.runtime.model;
 
+import static dev.shm.runtime.model.Blocks.conv;
+import static dev.shm.runtime.model.Blocks.convBatchNorm;
+
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.Upsampling2D;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -25,23 +27,27 @@ import org.nd4j.linalg.learning.config.NoOp;
  * outermost ring. Its weights are fixed and not counted as trainable.
  */
 public final class TNet {
-    /** Encoder stages: name, blocks, input channels, output channels, expansion t, stride of the first block. */
-    private static final Object[][] ENCODER = {
-        {"b1", 1, 32, 16, 1, 1},
-        {"b2", 2, 16, 24, 6, 2},
-        {"b3", 3, 24, 32, 6, 2},
-        {"b4", 4, 32, 64, 6, 2},
-        {"b5", 3, 64, 96, 6, 1},
-        {"b6", 3, 96, 160, 6, 2},
-        {"b7", 1, 160, 320, 6, 1},
-    };
-    /** Decoder stages: name, input channels, skip (= output) channels, skip layer. */
-    private static final Object[][] DECODER = {
-        {"d4", 320, 96, "s4"},
-        {"d3", 96, 32, "s3"},
-        {"d2", 32, 24, "s2"},
-        {"d1", 24, 16, "s1"},
-    };
+    /** An encoder stage: {@code blocks} inverted residuals, the first with {@code stride}; {@code skip} or null. */
+    private record EncoderStage(String name, int blocks, int in, int out, int expansion, int stride, String skip) {
+    }
+
+    /** A decoder stage: up from {@code in} channels to the skip's {@code out}, then the skip added. */
+    private record DecoderStage(String name, int in, int out, String skip) {
+    }
+
+    private static final List<EncoderStage> ENCODER = List.of(
+            new EncoderStage("b1", 1, 32, 16, 1, 1, "s1"),
+            new EncoderStage("b2", 2, 16, 24, 6, 2, "s2"),
+            new EncoderStage("b3", 3, 24, 32, 6, 2, "s3"),
+            new EncoderStage("b4", 4, 32, 64, 6, 2, null),
+            new EncoderStage("b5", 3, 64, 96, 6, 1, "s4"),
+            new EncoderStage("b6", 3, 96, 160, 6, 2, null),
+            new EncoderStage("b7", 1, 160, 320, 6, 1, "s5"));
+    private static final List<DecoderStage> DECODER = List.of(
+            new DecoderStage("d4", 320, 96, "s4"),
+            new DecoderStage("d3", 96, 32, "s3"),
+            new DecoderStage("d2", 32, 24, "s2"),
+            new DecoderStage("d1", 24, 16, "s1"));
     public static final String LOGITS = "t_out";
 
     private TNet() {
@@ -52,37 +58,25 @@ public final class TNet {
         String last = convBatchNorm(graph, "t_head_conv", conv(3, 3, 32, 1, false), input, "t_head_bn",
                 Activation.RELU);
         Map<String, String> skips = new HashMap<>();
-        for (Object[] stage : ENCODER) {
-            String name = (String) stage[0];
-            int blocks = (int) stage[1];
-            int in = (int) stage[2];
-            int out = (int) stage[3];
-            int expansion = (int) stage[4];
-            for (int b = 0; b < blocks; b++) {
-                last = invertedResidual(graph, "t_" + name + "_" + b, b == 0 ? in : out, out, expansion,
-                        b == 0 ? (int) stage[5] : 1, last);
+        for (EncoderStage stage : ENCODER) {
+            for (int b = 0; b < stage.blocks(); b++) {
+                last = invertedResidual(graph, "t_" + stage.name() + "_" + b, b == 0 ? stage.in() : stage.out(),
+                        stage.out(), stage.expansion(), b == 0 ? stage.stride() : 1, last);
             }
-            switch (name) {
-                case "b1" -> skips.put("s1", last);
-                case "b2" -> skips.put("s2", last);
-                case "b3" -> skips.put("s3", last);
-                case "b5" -> skips.put("s4", last);
-                case "b7" -> skips.put("s5", last);
-                default -> { }
+            if (stage.skip() != null) {
+                skips.put(stage.skip(), last);
             }
         }
         last = skips.get("s5");
-        for (Object[] stage : DECODER) {
-            String name = "t_" + stage[0];
-            int in = (int) stage[1];
-            int out = (int) stage[2];
+        for (DecoderStage stage : DECODER) {
+            String name = "t_" + stage.name();
             graph.addLayer(name + "_up", new Upsampling2D.Builder(2).build(), last);
-            graph.addLayer(name + "_bilinear", bilinear(in), name + "_up");
-            String up = convBatchNorm(graph, name + "_conv", conv(3, in, out, 1, true), name + "_bilinear",
-                    name + "_conv_bn", Activation.RELU);
-            graph.addVertex(name + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), up, skips.get((String) stage[3]));
-            last = convBatchNorm(graph, name + "_fuse", conv(3, out, out, 1, true), name + "_add", name + "_fuse_bn",
-                    Activation.IDENTITY);
+            graph.addLayer(name + "_bilinear", bilinear(stage.in()), name + "_up");
+            String up = convBatchNorm(graph, name + "_conv", conv(3, stage.in(), stage.out(), 1, true),
+                    name + "_bilinear", name + "_conv_bn", Activation.RELU);
+            graph.addVertex(name + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), up, skips.get(stage.skip()));
+            last = convBatchNorm(graph, name + "_fuse", conv(3, stage.out(), stage.out(), 1, true), name + "_add",
+                    name + "_fuse_bn", Activation.IDENTITY);
         }
         graph.addLayer(LOGITS, conv(3, 16, 3, 1, true), last);
         return LOGITS;
@@ -106,32 +100,6 @@ public final class TNet {
         return projected;
     }
 
-    static ConvolutionLayer conv(int kernel, int in, int out, int stride, boolean bias) {
-        int pad = kernel / 2;
-        return new ConvolutionLayer.Builder(kernel, kernel).nIn(in).nOut(out).stride(stride, stride).padding(pad, pad)
-                .hasBias(bias).activation(Activation.IDENTITY).build();
-    }
-
-    /**
-     * A convolution ({@code convName}, reading {@code input}) whose output only its BN reads, the BN
-     * ({@code bnName}), then the activation as a layer of its own ({@code bnName} with the activation's name in
-     * place of {@code bn}): DL4J's batch-normalisation layer ignores an activation set on it. Returns the name of
-     * the block's output.
-     */
-    static String convBatchNorm(GraphBuilder graph, String convName, ConvolutionLayer conv, String input, String bnName,
-            Activation activation) {
-        graph.addLayer(convName, conv instanceof DepthwiseConvolution2D depthwise
-                ? TransientDepthwiseConvolution.of(depthwise) : TransientConvolution.of(conv), input);
-        graph.addLayer(bnName, RecomputingBatchNorm.of(new BatchNormalization.Builder().nIn(conv.getNOut())
-                .nOut(conv.getNOut()).eps(1e-5).decay(0.9).activation(Activation.IDENTITY).build()), convName);
-        if (activation == Activation.IDENTITY) {
-            return bnName;
-        }
-        String activated = bnName.replaceFirst("_bn$", "") + "_" + activation.name().toLowerCase(java.util.Locale.ROOT);
-        graph.addLayer(activated, new InPlaceActivation(activation), bnName);
-        return activated;
-    }
-
     private static DepthwiseConvolution2D bilinear(int channels) {
         return new DepthwiseConvolution2D.Builder(3, 3).nIn(channels).depthMultiplier(1).padding(1, 1).hasBias(false)
                 .activation(Activation.IDENTITY).updater(new NoOp()).l2(0).build();
@@ -144,8 +112,8 @@ public final class TNet {
      */
     public static void setBilinearKernels(ComputationGraph graph) {
         double[] taps = {0.25, 0.5, 0.25};
-        for (Object[] stage : DECODER) {
-            INDArray weights = graph.getLayer("t_" + stage[0] + "_bilinear").getParam("W");
+        for (DecoderStage stage : DECODER) {
+            INDArray weights = graph.getLayer("t_" + stage.name() + "_bilinear").getParam("W");
             for (int i = 0; i < 3; i++) {
                 for (int j = 0; j < 3; j++) {
                     weights.get(NDArrayIndex.point(i), NDArrayIndex.point(j), NDArrayIndex.all(), NDArrayIndex.all())

@@ -56,10 +56,10 @@ class InPlaceActivationTest {
         Backend.init();
         var graph = new NeuralNetConfiguration.Builder().seed(3).updater(new Adam(0.05))
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED).graphBuilder().addInputs("in")
-                .addLayer("c1", TNet.conv(3, 3, 4, 1, false), "in")
+                .addLayer("c1", Blocks.conv(3, 3, 4, 1, false), "in")
                 .addLayer("c1_bn", new BatchNormalization.Builder().nIn(4).nOut(4).build(), "c1")
                 .addLayer("c1_relu6", activationLayer.apply(Activation.RELU6), "c1_bn")
-                .addLayer("c2", TNet.conv(1, 4, 4, 1, false), "c1_relu6")
+                .addLayer("c2", Blocks.conv(1, 4, 4, 1, false), "c1_relu6")
                 .addLayer("c2_bn", new BatchNormalization.Builder().nIn(4).nOut(4).build(), "c2")
                 .addLayer("c2_relu", activationLayer.apply(Activation.RELU), "c2_bn")
                 .addLayer("out", new CnnLossLayer.Builder().lossFunction(LossFunctions.LossFunction.MSE)
