@@ -20,6 +20,7 @@ def log = new File(basedir, 'build.log').text
 assert log.contains('pre_train_t_net: up to date') && log.contains('end_to_end: up to date') : 'the second build skips'
 assert log =~ /report.json is up to date/ : 'eval skips on the second build'
 assert log =~ /shm_export.onnx is up to date/ : 'export skips on the second build'
+assert log.contains('shm:export: nothing to do, the inputs are unchanged since the last run (-Dshm.force=true redoes it)')
 assert log.contains('Resuming: 6 of 6 images already have outputs') : 'infer-ascend keeps its outputs'
 
 def report = new JsonSlurper().parse(new File(basedir, 'target/shm/eval/report.json'))

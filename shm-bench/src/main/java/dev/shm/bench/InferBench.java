@@ -2,8 +2,8 @@ package dev.shm.bench;
 
 import dev.shm.runtime.data.MeanStd;
 import dev.shm.runtime.engine.OnnxRuntimePredictor;
-import dev.shm.runtime.model.onnx.OnnxExporter;
 import dev.shm.runtime.model.Networks;
+import dev.shm.runtime.model.onnx.OnnxExporter;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;

@@ -79,7 +79,7 @@ public abstract class AbstractShmMojo extends AbstractMojo {
                 run(config, new Progress(goal(), List.of(mavenLog(), events)));
             }
         } catch (ShmException e) {
-            throw new MojoFailureException(e.getMessage(), e);
+            throw new MojoFailureException(e.getMessage() + inMaven(e.fix()), e);
         } catch (UncheckedIOException e) {
             throw new MojoFailureException("shm:" + goal() + " could not read or write a file: "
                     + ShmException.explain(e) + "; check that the path exists, is readable or writable, and that the "
@@ -88,6 +88,29 @@ public abstract class AbstractShmMojo extends AbstractMojo {
             throw new MojoExecutionException("shm:" + goal() + " failed unexpectedly: " + ShmException.explain(e)
                     + "; run Maven with -e for the stack trace", e);
         }
+    }
+
+    /** How a runtime remedy is spelled in Maven, as an addition to the message that names it in words. */
+    static String inMaven(ShmException.Fix fix) {
+        if (fix == null) {
+            return "";
+        }
+        return " (in Maven: " + switch (fix) {
+            case FORCE -> "-Dshm.force=true";
+            case WAIT_LONGER -> "-Dshm.lockTimeout=<seconds>";
+            case DL4J_ENGINE -> "-Dshm.engine=dl4j";
+            case DATASET -> "-Dshm.dataUrl=<folder>";
+            case PHASES -> "-Dshm.phases=pre_train_t_net,end_to_end";
+            case GROUND_TRUTH -> "-Dshm.groundTruth=<folder>";
+            case OUTPUT_DIRECTORY -> "-Dshm.outputDirectory=<folder>";
+            case CONFIG_FILE -> "leave shm.config unset";
+        } + ")";
+    }
+
+    /** Says, after a goal found its outputs up to date, how a Maven user redoes the work anyway. */
+    protected void upToDate() {
+        getLog().info("shm:" + goal() + ": nothing to do, the inputs are unchanged since the last run (-Dshm.force=true "
+                + "redoes it)");
     }
 
     /** The goal's name without prefix, as in {@code generate-data}. */

@@ -118,7 +118,9 @@ public class EvalMojo extends AbstractModelMojo {
                 resolve(predictions),
                 resolve(groundTruth), reportPictures, maxSad);
         Evaluation.Outcome outcome = Evaluation.run(options, force, progress);
-        if (!outcome.upToDate()) {
+        if (outcome.upToDate()) {
+            upToDate();
+        } else {
             getLog().info("shm:eval reports: " + output.resolve(EvalReports.HTML_REPORT) + ", "
                     + output.resolve(EvalReports.JSON_REPORT) + ", " + output.resolve(EvalReports.JUNIT_REPORT));
         }

@@ -80,6 +80,9 @@ public class ExportMojo extends AbstractModelMojo {
                 config.export().fileFormat(), config.infer().size(), opset, cann, socVersion, parityTolerance,
                 config.infer().fileTestList(), atc == null ? null : atc.toPath());
         ModelExport.Result result = new ModelExport(progress).run(options, force);
+        if (result.upToDate()) {
+            upToDate();
+        }
         if (attach) {
             if (PACKAGING.equals(project.getPackaging())) {
                 project.getArtifact().setFile(result.onnx().toFile());

@@ -56,7 +56,9 @@ public class GenerateDataMojo extends AbstractShmMojo {
     protected void run(ShmConfig config, Progress progress) {
         DatasetGenerator.Result result =
                 new DatasetGenerator(config.generateData(), config.seed(), outputPath(), progress).run(force);
-        if (!result.upToDate()) {
+        if (result.upToDate()) {
+            upToDate();
+        } else {
             getLog().info("shm:generate-data wrote " + result.dataset()
                     + (result.debugDataset() != null ? " and " + result.debugDataset() : ""));
         }

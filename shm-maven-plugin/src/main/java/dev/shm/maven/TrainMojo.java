@@ -87,5 +87,8 @@ public class TrainMojo extends AbstractModelMojo {
                     Double.isNaN(result.bestSad()) ? ""
                             : String.format(Locale.ROOT, " (best eval sad %.4f: %s)", result.bestSad(), result.bestCheckpoint())));
         }
+        if (!results.isEmpty() && results.stream().allMatch(Trainer.PhaseResult::upToDate)) {
+            upToDate();
+        }
     }
 }

@@ -6,12 +6,52 @@ import java.util.Set;
 
 /** A failure a user can act on: the message names the file, key or value and what was expected. */
 public class ShmException extends RuntimeException {
+    /**
+     * A remedy whose spelling depends on the front end (a Maven property, a command-line flag), which that front end
+     * adds to the message; the message itself says it in words.
+     */
+    public enum Fix {
+        /** Redo the work although the inputs are unchanged. */
+        FORCE,
+        /** Wait longer for another build that holds the folder. */
+        WAIT_LONGER,
+        /** Run the model in DL4J instead of ONNX Runtime. */
+        DL4J_ENGINE,
+        /** Name the dataset to read. */
+        DATASET,
+        /** Choose the training phases to run. */
+        PHASES,
+        /** Name the folder of ground-truth mattes. */
+        GROUND_TRUTH,
+        /** Move the output directory. */
+        OUTPUT_DIRECTORY,
+        /** Name the configuration file. */
+        CONFIG_FILE
+    }
+
+    private final Fix fix;
+
     public ShmException(String message) {
-        super(message);
+        this(message, (Fix) null);
     }
 
     public ShmException(String message, Throwable cause) {
+        this(message, null, cause);
+    }
+
+    public ShmException(String message, Fix fix) {
+        super(message);
+        this.fix = fix;
+    }
+
+    public ShmException(String message, Fix fix, Throwable cause) {
         super(message, cause);
+        this.fix = fix;
+    }
+
+    /** The front-end remedy this failure names in words, or {@code null}. */
+    public Fix fix() {
+        return fix;
     }
 
     /**

@@ -7,4 +7,8 @@ public class ConfigException extends ShmException {
     public ConfigException(String message) {
         super(message);
     }
+
+    public ConfigException(String message, Fix fix) {
+        super(message, fix);
+    }
 }

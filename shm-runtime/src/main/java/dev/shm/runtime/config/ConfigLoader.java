@@ -44,7 +44,8 @@ public final class ConfigLoader {
             name = file.toString();
             if (!Files.isRegularFile(file)) {
                 throw new ConfigException("The configuration file " + file + " does not exist; create it (see config.yaml in "
-                        + "the shm README) or leave shm.config unset to run on the defaults");
+                        + "the shm README) or name no configuration file to run on the defaults",
+                        ConfigException.Fix.CONFIG_FILE);
             }
             root = parse(file);
             if (root == null || root.getValue().isEmpty()) {

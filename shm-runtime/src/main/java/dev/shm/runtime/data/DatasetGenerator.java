@@ -82,7 +82,7 @@ public final class DatasetGenerator {
         Path debug = config.generateDebug() ? config.pathDebug() : null;
         if (!force && stampMatches(dataset, fingerprint) && (debug == null || stampMatches(debug, fingerprint))) {
             progress.info("Dataset " + dataset + " is up to date with its source and configuration, skipping "
-                    + "(set shm.force=true to generate it again)");
+                    + "(force to generate it again)");
             return new Result(true, dataset, debug, readCounts(dataset), debug == null ? Map.of() : readCounts(debug),
                     scan.skipped().size(), 0);
         }
@@ -393,7 +393,7 @@ public final class DatasetGenerator {
     public static void checkTargets(GenerateDataConfig config, Path workDir) {
         Path source = config.usesSyntheticSource() ? null : config.pathMtHuman();
         if (source != null) {
-            checkOutside(workDir, source, "the output directory (shm.outputDirectory)");
+            checkOutside(workDir, source, "the output directory", ShmException.Fix.OUTPUT_DIRECTORY);
         }
         checkTarget(config.pathSave(), source, "generate_data.path_save");
         if (config.generateDebug()) {
@@ -401,20 +401,20 @@ public final class DatasetGenerator {
         }
     }
 
-    private static void checkOutside(Path target, Path source, String key) {
+    private static void checkOutside(Path target, Path source, String key, ShmException.Fix fix) {
         Path t = RealPaths.of(target);
         Path s = RealPaths.of(source);
         if (t.startsWith(s) || s.startsWith(t)) {
             throw new ShmException(key + " (" + target + (t.equals(target.toAbsolutePath().normalize()) ? ""
                     : ", really " + t) + ") overlaps the source dataset " + source
-                    + "; generate-data never writes into its source, so choose a folder outside it");
+                    + "; generate-data never writes into its source, so choose a folder outside it", fix);
         }
     }
 
     private static void checkTarget(Path target, Path source, String key) {
         Path t = target.toAbsolutePath().normalize();
         if (source != null) {
-            checkOutside(target, source, key);
+            checkOutside(target, source, key, null);
         }
         if (Files.isRegularFile(t)) {
             throw new ShmException(key + " (" + target + ") is a file; expected a folder for the generated dataset");

@@ -36,7 +36,7 @@ public final class Engines {
             case "auto" -> Engine.AUTO;
             case "dl4j" -> Engine.DL4J;
             case "onnxruntime", "onnx", "ort" -> Engine.ONNXRUNTIME;
-            default -> throw new ShmException("shm.engine must be auto, dl4j or onnxruntime, got '" + text + "'");
+            default -> throw new ShmException("the engine must be auto, dl4j or onnxruntime, got '" + text + "'");
         };
     }
 
@@ -69,7 +69,7 @@ public final class Engines {
         if (difference > PARITY_TOLERANCE) {
             onnx.close();
             throw new ShmException(String.format(Locale.ROOT, "ONNX Runtime and DL4J disagree on %s by %.2e (more than "
-                    + "%.0e); evaluate with -Dshm.engine=dl4j", model, difference, PARITY_TOLERANCE));
+                    + "%.0e); evaluate with the dl4j engine", model, difference, PARITY_TOLERANCE), ShmException.Fix.DL4J_ENGINE);
         }
         return onnx;
     }

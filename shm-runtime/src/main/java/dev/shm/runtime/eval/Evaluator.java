@@ -158,7 +158,8 @@ public final class Evaluator {
         if (!unpredicted.isEmpty()) {
             throw new ShmException(unpredicted.size() + " ground-truth matte(s) in " + groundTruth
                     + " have no prediction in " + predictions + ": " + names(unpredicted)
-                    + "; predict every image, or point shm.groundTruth at a folder holding only the scored ones");
+                    + "; predict every image, or name a ground-truth folder holding only the scored ones",
+                    ShmException.Fix.GROUND_TRUTH);
         }
         List<ImageResult> results = new ArrayList<>();
         long started = System.nanoTime();

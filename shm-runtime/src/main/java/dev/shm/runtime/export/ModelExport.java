@@ -78,8 +78,15 @@ public final class ModelExport {
         }
     }
 
-    /** What was written: the ONNX file, the .om (or null), the ATC script (or null) and the parity measured. */
+    /**
+     * What was written: the ONNX file, the .om (or null), the ATC script (or null) and the parity measured (NaN when
+     * an earlier export was up to date and nothing was written).
+     */
     public record Result(Path onnx, Path om, Path atcScript, double parityDifference) {
+        public boolean upToDate() {
+            return Double.isNaN(parityDifference);
+        }
+
         /** What an earlier run with these options wrote; its parity is not known here (NaN). */
         public static Result written(Options options) {
             return new Result(options.onnxFile(), Files.isRegularFile(options.omFile()) ? options.omFile() : null,

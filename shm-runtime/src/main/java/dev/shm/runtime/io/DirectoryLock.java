@@ -101,8 +101,7 @@ public final class DirectoryLock implements AutoCloseable {
             String other = holderOf(dir);
             if (!Instant.now().isBefore(deadline)) {
                 throw new ShmException(dir + " is in use by another build (" + other + "); wait for it to finish, "
-                        + "or let this build wait longer for it with -Dshm.lockTimeout=<seconds> (now "
-                        + patience.toSeconds() + ")");
+                        + "or let this build wait longer for it (now " + patience.toSeconds() + " s)", ShmException.Fix.WAIT_LONGER);
             }
             if (!announced) {
                 waiting.accept("Waiting up to " + patience.toSeconds() + " s for " + other + " to finish with " + dir);

@@ -74,7 +74,8 @@ public final class Trainer {
         Path stamp = request.dataset().resolve(DatasetFolders.STAMP);
         if (!Files.isRegularFile(stamp)) {
             throw new ShmException("The dataset " + request.dataset() + " was not made by shm:generate-data (no "
-                    + DatasetFolders.STAMP + "); run shm:generate-data first or point shm.dataUrl at its output");
+                    + DatasetFolders.STAMP + "); run shm:generate-data first or name its output as the dataset",
+                    ShmException.Fix.DATASET);
         }
         String dataHash = readFingerprint(stamp);
         MeanStd stats = MeanStd.read(request.dataset().resolve(DatasetFolders.MEAN_STD));
@@ -188,8 +189,8 @@ public final class Trainer {
             Path tNet = new CheckpointFolder(root.resolve(Phase.PRE_TRAIN_T_NET.key())).finalCheckpoint();
             if (!Files.isRegularFile(tNet)) {
                 throw new ShmException("end_to_end starts from the result of pre_train_t_net, and " + tNet + " does not "
-                        + "exist; train pre_train_t_net first (shm.phases), or set end_to_end.finetuning: false to "
-                        + "start from random weights");
+                        + "exist; train pre_train_t_net first, or set end_to_end.finetuning: false to start from random "
+                        + "weights", ShmException.Fix.PHASES);
             }
             Path mNet = new CheckpointFolder(root.resolve(Phase.PRE_TRAIN_M_NET.key())).finalCheckpoint();
             if (request.phases().contains(Phase.PRE_TRAIN_M_NET) && Files.isRegularFile(mNet)) {
@@ -207,7 +208,7 @@ public final class Trainer {
             CheckpointState finished = Files.isRegularFile(finalCheckpoint) ? Checkpoints.readState(finalCheckpoint) : null;
             if (!request.force() && finished != null && hash.equals(finished.phaseHash())
                     && finished.epoch() >= config.nEpochs()) {
-                progress.info(phase + ": up to date (" + finalCheckpoint + "), skipping; set shm.force=true to train again");
+                progress.info(phase + ": up to date (" + finalCheckpoint + "), skipping (force to train again)");
                 Path best = checkpoints.best();
                 return new PhaseResult(phase, true, finalCheckpoint, Files.isRegularFile(best) ? best : null,
                         finished.epoch(), Double.NaN, finished.bestSad(), 0);

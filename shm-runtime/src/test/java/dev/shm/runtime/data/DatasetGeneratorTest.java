@@ -281,7 +281,9 @@ class DatasetGeneratorTest {
         ShmConfig inside = config(Map.of("generate_data.path_mt_human", "source"));
         ShmException workDir = assertThrows(ShmException.class,
                 () -> DatasetGenerator.checkTargets(inside.generateData(), dir.resolve("linked/target/shm")));
-        assertTrue(workDir.getMessage().startsWith("the output directory (shm.outputDirectory)"), workDir.getMessage());
+        assertTrue(workDir.getMessage().startsWith("the output directory (" + dir.resolve("linked/target/shm")),
+                workDir.getMessage());
+        assertEquals(ShmException.Fix.OUTPUT_DIRECTORY, workDir.fix(), "the front end says how to move it");
         assertEquals(before.keySet(), tree(source).keySet(), "nothing written into the source");
     }
 

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shm.runtime.ShmException;
 import dev.shm.runtime.model.Networks;
-import dev.shm.runtime.progress.Progress;
 import dev.shm.runtime.model.checkpoint.CheckpointState;
 import dev.shm.runtime.model.checkpoint.Checkpoints;
+import dev.shm.runtime.progress.Progress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -9,14 +9,15 @@ import dev.shm.runtime.config.ConfigLoader;
 import dev.shm.runtime.config.ShmConfig;
 import dev.shm.runtime.data.DatasetGenerator;
 import dev.shm.runtime.engine.Engines;
-import dev.shm.runtime.eval.Evaluator;
 import dev.shm.runtime.engine.MattePredictor;
+import dev.shm.runtime.eval.Evaluator;
 import dev.shm.runtime.export.ModelExport;
+import dev.shm.runtime.metrics.Metric;
 import dev.shm.runtime.model.Networks;
-import dev.shm.runtime.progress.Progress;
-import dev.shm.runtime.progress.ProgressEvent;
 import dev.shm.runtime.model.checkpoint.CheckpointState;
 import dev.shm.runtime.model.checkpoint.Checkpoints;
+import dev.shm.runtime.progress.Progress;
+import dev.shm.runtime.progress.ProgressEvent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,7 +93,7 @@ class AscendInferenceTest {
         assertTrue(events.stream().anyMatch(e -> e.message().contains("No Ascend toolchain")));
         try (MattePredictor model = Engines.open(checkpoint, Engines.Engine.DL4J, 32, testList, Progress.silent("e"))) {
             double evalSad = new Evaluator(dir.resolve("eval"), Progress.silent("eval"))
-                    .evaluateModel(model, testList, 32, Evaluator.Region.WHOLE_IMAGE).mean().get("sad");
+                    .evaluateModel(model, testList, 32, Evaluator.Region.WHOLE_IMAGE).mean().get(Metric.SAD);
             assertEquals(evalSad, result.averageSad(), 1e-3, "infer-ascend and eval agree");
         }
     }

@@ -64,7 +64,7 @@ public final class Checkpoints {
             return JSON.readValue(zip.getInputStream(entry), CheckpointState.class);
         } catch (IOException e) {
             throw new ShmException("The checkpoint " + file + " is corrupt or truncated (" + e.getMessage()
-                    + "); delete it, or run with -Dshm.force=true to train again", e);
+                    + "); delete it, or train again from scratch", ShmException.Fix.FORCE, e);
         }
     }
 
@@ -75,7 +75,7 @@ public final class Checkpoints {
             return new Loaded(ModelSerializer.restoreComputationGraph(file.toFile(), withUpdater), state);
         } catch (IOException | RuntimeException e) {
             throw new ShmException("The checkpoint " + file + " cannot be restored (" + e.getMessage()
-                    + "); delete it, or run with -Dshm.force=true to train again", e);
+                    + "); delete it, or train again from scratch", ShmException.Fix.FORCE, e);
         }
     }
 }
