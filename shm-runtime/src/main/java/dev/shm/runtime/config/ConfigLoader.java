@@ -169,9 +169,10 @@ public final class ConfigLoader {
         SampleConfig samples = samples(section);
         ScheduleConfig schedule = schedule(section);
         Path initWeight = section.path("init_weight", baseDir, null);
+        int patience = section.integer("patience", 0, 0);
         section.rejectUnknownKeys();
         return new PhaseConfig(name, phaseRank, phaseGroupSize, finetuning, nThreads, trainBatch, patchSize, phaseLr,
-                nEpochs, saveEpoch, keep, trainPhase, samples, schedule, initWeight);
+                nEpochs, saveEpoch, keep, trainPhase, samples, schedule, initWeight, patience);
     }
 
     private static SampleConfig samples(ConfigSection section) {

@@ -207,7 +207,7 @@ public final class Trainer {
             Path finalCheckpoint = checkpoints.finalCheckpoint();
             CheckpointState finished = Files.isRegularFile(finalCheckpoint) ? Checkpoints.readState(finalCheckpoint) : null;
             if (!request.force() && finished != null && hash.equals(finished.phaseHash())
-                    && finished.epoch() >= config.nEpochs()) {
+                    && config.doneAt(finished.epoch(), finished.bestEpoch())) {
                 progress.info(phase + ": up to date (" + finalCheckpoint + "), skipping (force to train again)");
                 Path best = checkpoints.best();
                 return new PhaseResult(phase, true, finalCheckpoint, Files.isRegularFile(best) ? best : null,
@@ -248,6 +248,7 @@ public final class Trainer {
             List<MattingSample> evalSamples = producesAlpha() ? loadEval() : List.of();
             List<INDArray[]> statisticsBatches = statisticsBatches();
             double lastLoss = Double.NaN;
+            int epochsRun = startEpoch - 1;
             long images = 0;
             long started = System.nanoTime();
             try (BatchLoader loader = new BatchLoader(train, config.trainBatch(), config.patchSize(), config.samples(),
@@ -257,7 +258,8 @@ public final class Trainer {
                 progress.info(String.format(Locale.ROOT, "%s: epochs %d..%d, %d steps of %d at %dx%d, lr %s",
                         phase, startEpoch, config.nEpochs(), steps, config.trainBatch(), config.patchSize(),
                         config.patchSize(), config.lr()));
-                for (int epoch = startEpoch; epoch <= config.nEpochs(); epoch++) {
+                boolean alreadyDone = startEpoch > 1 && config.doneAt(startEpoch - 1, bestEpoch);
+                for (int epoch = startEpoch; !alreadyDone && epoch <= config.nEpochs(); epoch++) {
                     long epochStart = System.nanoTime();
                     double lossSum = 0;
                     int stepInEpoch = 0;
@@ -318,22 +320,29 @@ public final class Trainer {
                     EpochTimes times = new EpochTimes(seconds, stepping / 1e9, epochImages, waited / 1e9,
                             (evalStart - statisticsStart) / 1e9, (evalEnd - evalStart) / 1e9);
                     log.epoch(epoch, lastLoss, sad, times);
+                    epochsRun = epoch;
                     progress.info(String.format(Locale.ROOT, "%s: epoch %d/%d, loss %.5f%s, %s", phase, epoch,
                             config.nEpochs(), lastLoss, Double.isNaN(sad) ? "" : String.format(Locale.ROOT,
                                     ", eval sad %.4f%s", sad, best ? " (best)" : ""), times));
-                    if (epoch == config.nEpochs()) {
+                    if (config.doneAt(epoch, bestEpoch)) {
+                        if (epoch < config.nEpochs()) {
+                            progress.info(String.format(Locale.ROOT, "%s: stopping early at epoch %d: eval sad has not "
+                                    + "improved for %d epochs since its best, %.4f at epoch %d (patience %d)", phase,
+                                    epoch, epoch - bestEpoch, bestSad, bestEpoch, config.patience()));
+                        }
                         Checkpoints.write(finalCheckpoint, graph, state);
+                        break;
                     }
                 }
                 task.finish();
-                if (startEpoch > config.nEpochs()) {
+                if (alreadyDone) {
                     Checkpoints.write(finalCheckpoint, graph, Checkpoints.readState(resume));
                 }
             }
             double rate = images / Math.max(1e-9, (System.nanoTime() - started) / 1e9);
             Path best = checkpoints.best();
             return new PhaseResult(phase, false, finalCheckpoint, Files.isRegularFile(best) ? best : null,
-                    config.nEpochs(), lastLoss, bestSad, rate);
+                    epochsRun, lastLoss, bestSad, rate);
         }
 
         private ComputationGraph newGraph() {

@@ -10,9 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.shm.runtime.ShmException;
 import dev.shm.runtime.config.ConfigLoader;
 import dev.shm.runtime.config.Phase;
+import dev.shm.runtime.config.PhaseConfig;
 import dev.shm.runtime.config.ShmConfig;
 import dev.shm.runtime.data.DatasetGenerator;
 import dev.shm.runtime.model.checkpoint.CheckpointFolder;
+import dev.shm.runtime.model.checkpoint.CheckpointState;
 import dev.shm.runtime.model.checkpoint.Checkpoints;
 import dev.shm.runtime.progress.Progress;
 import dev.shm.runtime.progress.ProgressEvent;
@@ -116,6 +118,35 @@ class TrainerTest {
         assertTrue(files.stream().noneMatch(f -> f.startsWith("semantic_hm_latest_")), files.toString());
         assertNotNull(mNet.bestCheckpoint());
         assertTrue(Double.isFinite(mNet.lastLoss()));
+    }
+
+    @Test
+    void patienceStopsAPhaseWhoseEvalSadNoLongerImprovesAndTheStopCountsAsFinished() throws IOException {
+        List<ProgressEvent> events = new ArrayList<>();
+        ShmConfig config = config(Map.of("pre_train_m_net.nEpochs", "6", "pre_train_m_net.patience", "1",
+                "pre_train_m_net.lr", "1e-7"));
+        Trainer.PhaseResult result = train(config, dir.resolve("patient"), List.of(Phase.PRE_TRAIN_M_NET),
+                events::add).get(0);
+        CheckpointState last = Checkpoints.readState(result.finalCheckpoint());
+        assertEquals(result.epochs(), last.epoch());
+        assertTrue(result.epochs() < 6, "an lr of 1e-7 leaves the eval SAD flat, so one epoch without a better one "
+                + "stops the phase; it ran " + result.epochs());
+        assertEquals(1, last.epoch() - last.bestEpoch());
+        assertTrue(events.stream().anyMatch(e -> e.message().startsWith("pre_train_m_net: stopping early at epoch "
+                + last.epoch())), "the log says why it stopped");
+        assertTrue(train(config, dir.resolve("patient"), List.of(Phase.PRE_TRAIN_M_NET), e -> { }).get(0).upToDate(),
+                "a phase stopped early is finished, not resumed");
+    }
+
+    @Test
+    void doneAtIsTheLastEpochOrPatienceEpochsAfterTheBest() {
+        PhaseConfig patient = config(Map.of("end_to_end.nEpochs", "10", "end_to_end.patience", "3")).endToEnd();
+        assertFalse(patient.doneAt(5, 3), "two epochs since the best");
+        assertTrue(patient.doneAt(6, 3), "three epochs since the best");
+        assertFalse(patient.doneAt(6, 0), "no eval, no best: never early");
+        assertTrue(patient.doneAt(10, 10));
+        PhaseConfig impatient = config(Map.of("end_to_end.nEpochs", "10")).endToEnd();
+        assertFalse(impatient.doneAt(9, 1), "patience 0 never stops early");
     }
 
     @Test
