@@ -28,8 +28,8 @@ import java.util.Map;
  *   <li>{@code shipped}: the defaults (whole-photo samples, colour jitter, constant lr);</li>
  *   <li>{@code recipe}: the recipe's sampling ({@code crop: native}, no jitter);</li>
  *   <li>{@code cosine}: the defaults with a cosine learning rate;</li>
- *   <li>{@code mobilenetv2}: the defaults with T-Net's encoder from {@code -Dmobilenetv2=DIR} (npm package nsfwjs
- *   4.4.0's {@code dist/models/mobilenet_v2}).</li>
+ *   <li>{@code mobilenetv2}: the defaults with T-Net's encoder from {@code -Dmobilenetv2=FILE} (npm package nsfwjs
+ *   4.4.0: its {@code .tgz} from the registry, or its {@code dist/models/mobilenet_v2}).</li>
  * </ul>
  */
 public final class QualityBench {
@@ -92,8 +92,9 @@ public final class QualityBench {
             case "mobilenetv2" -> {
                 String weights = System.getProperty("mobilenetv2");
                 if (weights == null) {
-                    throw new IllegalArgumentException("the mobilenetv2 variant needs -Dmobilenetv2=DIR, the folder "
-                            + "dist/models/mobilenet_v2 of npm package nsfwjs 4.4.0 (npm pack nsfwjs@4.4.0)");
+                    throw new IllegalArgumentException("the mobilenetv2 variant needs -Dmobilenetv2=FILE, the npm "
+                            + "package nsfwjs-4.4.0.tgz (https://registry.npmjs.org/nsfwjs/-/nsfwjs-4.4.0.tgz) or its unpacked "
+                            + "dist/models/mobilenet_v2");
                 }
                 yield phase == Phase.PRE_TRAIN_T_NET ? Map.of(phase + ".init_weight", weights) : Map.of();
             }

@@ -16,7 +16,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The recipe's {@code init_weight}: a phase starts from the parameters of a shm checkpoint or export
- * ({@link OnnxWeights}), or from ImageNet-derived
+ * ({@link OnnxWeights}), of the MindSpore recipe's checkpoint ({@link MindSporeWeights}), or from ImageNet-derived
  * MobileNetV2 weights for T-Net's encoder ({@link MobileNetV2Weights}), layer by layer, matched by name. A layer of the same name whose parameters have other shapes is refused; layers the file lacks keep their
  * random initialisation and are listed.
  */
@@ -40,11 +40,14 @@ final class InitialWeights {
         if (file.getFileName().toString().endsWith(".onnx")) {
             return copy(file, OnnxWeights.parameters(file, target), target);
         }
+        if (MindSporeWeights.isCheckpoint(file)) {
+            return copy(file, MindSporeWeights.parameters(MindSporeWeights.read(file), target), target);
+        }
         if (!file.getFileName().toString().endsWith(Checkpoints.EXTENSION)) {
-            throw new ShmException("init_weight " + file + " is neither a shm checkpoint, a shm export nor a MobileNetV2 "
-                    + "model; give a " + Checkpoints.EXTENSION + " file written by shm:train (for example an earlier "
-                    + "run's semantic_hm_best.ckpt), a .onnx written by shm:export, or the folder "
-                    + "dist/models/mobilenet_v2 of npm package nsfwjs 4.4.0");
+            throw new ShmException("init_weight " + file + " is neither a shm or MindSpore checkpoint, a shm export nor "
+                    + "a MobileNetV2 model; give a " + Checkpoints.EXTENSION + " file written by shm:train (for example "
+                    + "an earlier run's semantic_hm_best.ckpt) or by the MindSpore recipe, a .onnx written by "
+                    + "shm:export, or npm package nsfwjs 4.4.0 (its .tgz, or its folder dist/models/mobilenet_v2)");
         }
         return copy(file, parameters(Checkpoints.read(file, false).graph()), target);
     }

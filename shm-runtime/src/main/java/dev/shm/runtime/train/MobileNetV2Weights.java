@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -25,6 +26,8 @@ import org.nd4j.linalg.factory.Nd4j;
 final class MobileNetV2Weights {
     static final String MODEL = "model.min.js";
     static final String SHARD = "group1-shard1of1.min.js";
+    /** Where the model lies inside the npm package. */
+    static final String PACKAGE_FOLDER = "package/dist/models/mobilenet_v2/";
     private static final Pattern TENSOR = Pattern.compile("\\{name:\"([^\"]+)\",shape:\\[([0-9,]*)],dtype:\"float32\","
             + "quantization:\\{min:([-+.0-9eE]+),scale:([-+.0-9eE]+),dtype:\"uint8\"}}");
     private static final Pattern BYTES = Pattern.compile("exports=\"([A-Za-z0-9+/=]+)\"");
@@ -37,17 +40,40 @@ final class MobileNetV2Weights {
     private MobileNetV2Weights() {
     }
 
-    /** Whether {@code path} is the model folder (or its {@code model.min.js}). */
+    /**
+     * Whether {@code path} is the model folder (or its {@code model.min.js}), or the package as the npm registry
+     * serves it ({@code nsfwjs-4.4.0.tgz}), which a user can fetch without npm.
+     */
     static boolean isModel(Path path) {
+        if (isPackage(path)) {
+            return true;
+        }
         Path folder = Files.isDirectory(path) ? path : path.getParent();
         return folder != null && Files.isRegularFile(folder.resolve(MODEL)) && Files.isRegularFile(folder.resolve(SHARD));
+    }
+
+    private static boolean isPackage(Path path) {
+        String name = path.getFileName().toString();
+        return Files.isRegularFile(path) && (name.endsWith(".tgz") || name.endsWith(".tar.gz"));
     }
 
     /** Every tensor of the model, dequantised, by Keras name ({@code block_3_expand/kernel}). */
     static Map<String, INDArray> read(Path path) {
         Path folder = Files.isDirectory(path) ? path : path.getParent();
-        String model = text(folder.resolve(MODEL));
-        Matcher bytes = BYTES.matcher(text(folder.resolve(SHARD)));
+        Map<String, String> files;
+        if (isPackage(path)) {
+            folder = path;
+            files = TarGz.texts(path, Set.of(PACKAGE_FOLDER + MODEL, PACKAGE_FOLDER + SHARD));
+            if (files.size() < 2) {
+                throw new ShmException("init_weight " + path + " holds no " + PACKAGE_FOLDER + MODEL + " and " + SHARD
+                        + "; expected the npm package nsfwjs 4.4.0 (https://registry.npmjs.org/nsfwjs/-/nsfwjs-4.4.0.tgz)");
+            }
+            files = Map.of(MODEL, files.get(PACKAGE_FOLDER + MODEL), SHARD, files.get(PACKAGE_FOLDER + SHARD));
+        } else {
+            files = Map.of(MODEL, text(folder.resolve(MODEL)), SHARD, text(folder.resolve(SHARD)));
+        }
+        String model = files.get(MODEL);
+        Matcher bytes = BYTES.matcher(files.get(SHARD));
         if (!bytes.find()) {
             throw new ShmException("init_weight " + folder.resolve(SHARD) + " holds no base64 weights; expected the file "
                     + "of npm package nsfwjs 4.4.0, dist/models/mobilenet_v2/" + SHARD);

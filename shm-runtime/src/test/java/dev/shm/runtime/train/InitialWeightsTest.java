@@ -62,7 +62,7 @@ class InitialWeightsTest {
 
         Path unknown = Files.writeString(dir.resolve("model.bin"), "x");
         message = assertThrows(ShmException.class, () -> InitialWeights.load(unknown, mNet)).getMessage();
-        assertTrue(message.contains("is neither a shm checkpoint, a shm export nor a MobileNetV2 model"), message);
+        assertTrue(message.contains("is neither a shm or MindSpore checkpoint, a shm export nor a MobileNetV2 model"), message);
         Path broken = Files.write(dir.resolve("model.onnx"), new byte[] {(byte) 0xff, 1, 2});
         message = assertThrows(ShmException.class, () -> InitialWeights.load(broken, mNet)).getMessage();
         assertTrue(message.contains("init_weight " + broken + " is not a readable ONNX model"), message);

@@ -61,6 +61,28 @@ class MobileNetV2WeightsTest {
     }
 
     @Test
+    void thePackageAsTheNpmRegistryServesItIsReadWithoutUnpacking() throws Exception {
+        List<Object[]> tensors = List.<Object[]>of(new Object[] {"a/kernel", new long[] {2, 2}, "-.5", ".25"});
+        Path folder = model(tensors);
+        Path inside = Files.createDirectories(dir.resolve("pack/" + MobileNetV2Weights.PACKAGE_FOLDER));
+        Files.move(folder.resolve(MobileNetV2Weights.MODEL), inside.resolve(MobileNetV2Weights.MODEL));
+        Files.move(folder.resolve(MobileNetV2Weights.SHARD), inside.resolve(MobileNetV2Weights.SHARD));
+        Files.writeString(dir.resolve("pack/package/README.md"), "another file first");
+        Path archive = dir.resolve("nsfwjs-4.4.0.tgz");
+        Process tar = new ProcessBuilder("tar", "czf", archive.toString(), "-C", dir.resolve("pack").toString(),
+                "package/README.md", "package/dist").inheritIO().start();
+        assertEquals(0, tar.waitFor());
+
+        assertTrue(MobileNetV2Weights.isModel(archive));
+        assertEquals(0.25, MobileNetV2Weights.read(archive).get("a/kernel").getDouble(1, 1), 1e-9);
+        Path empty = dir.resolve("other.tgz");
+        assertEquals(0, new ProcessBuilder("tar", "czf", empty.toString(), "-C", dir.resolve("pack").toString(),
+                "package/README.md").start().waitFor());
+        ShmException e = assertThrows(ShmException.class, () -> MobileNetV2Weights.read(empty));
+        assertTrue(e.getMessage().contains("registry.npmjs.org/nsfwjs/-/nsfwjs-4.4.0.tgz"), e.getMessage());
+    }
+
+    @Test
     void theEncoderOfTNetIsLoadedWithKerasLayoutsTurnedIntoDl4js() throws Exception {
         ComputationGraph tNet = Networks.build(Networks.Kind.T_NET, 32, 1, 1e-3);
         Map<String, String> kerasOf = Map.of("t_head_conv", "Conv1", "t_head_bn", "bn_Conv1", "t_b1_0_dw",
