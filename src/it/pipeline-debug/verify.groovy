@@ -27,8 +27,10 @@ def report = new JsonSlurper().parse(new File(basedir, 'target/shm/eval/report.j
 assert report.images.size() == 2 : 'the debug test split'
 assert report.mean.sad > 0 && report.mean.conn >= 0
 assert report.model.contains('end_to_end/semantic_hm_best.ckpt')
-def junit = new File(basedir, 'target/shm/eval/TEST-shm-eval.xml').text
-assert junit.contains('tests="2" failures="0"') && junit.count('<testcase ') == 2
+def junit = new File(basedir, 'target/shm-reports/TEST-shm-eval.xml').text
+assert junit.contains('<testsuite name="shm.eval.pipeline-debug" tests="2" failures="0"') : junit
+assert junit.contains('name="maxSad"') && junit.count('<testcase ') == 2 : 'the evaluation and its one threshold'
+assert log.contains('[WARNING] shm:export: no Ascend310 .om was made') && log.contains('On an Ascend host with CANN, run: sh')
 assert new File(basedir, 'target/shm/eval/index.html').text.contains('composites/')
 assert new File(basedir, 'target/shm/eval/predictions').listFiles().length == 2
 assert log =~ /ave_sad: [0-9.]+/
@@ -40,6 +42,8 @@ assert log =~ /Parity: largest alpha difference between ONNX Runtime and DL4J [0
 def installed = new File(localRepositoryPath, 'dev/shm/it/pipeline-debug/1.0')
 assert new File(installed, 'pipeline-debug-1.0-onnx.onnx').isFile() : 'the ONNX model is published'
 assert new File(installed, 'pipeline-debug-1.0-checkpoint.ckpt').isFile() : 'the checkpoint is published'
+assert new File(installed, 'pipeline-debug-1.0-atc.sh').isFile() : 'the ATC script is published where there is no .om'
+assert new File(installed, 'pipeline-debug-1.0-eval-report.json').isFile() : 'the eval report is published'
 
 def acc = new File(basedir, 'target/shm/infer/acc.log').text
 assert acc =~ /Total images: 6, total sad: [0-9.]+, ave sad: [0-9.]+/

@@ -15,6 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -27,6 +30,10 @@ import org.apache.maven.project.MavenProject;
  * {@code shm.skip}, progress to Maven's log and to {@code events.jsonl}, and failures as build failures.
  */
 public abstract class AbstractShmMojo extends AbstractMojo {
+    /** Every goal's skip properties, which are plugin parameters and never configuration keys. */
+    private static final Set<String> GOAL_SKIPS = Stream.of("generate-data", "train", "eval", "export", "infer-ascend")
+            .flatMap(goal -> skipProperties(goal).stream()).collect(Collectors.toSet());
+
 
     /** The seed-compatible configuration; defaults to {@code config.yaml} in the project when that file exists. */
     @Parameter(property = "shm.config")
@@ -68,6 +75,15 @@ public abstract class AbstractShmMojo extends AbstractMojo {
     public final void execute() throws MojoExecutionException, MojoFailureException {
         if (skip) {
             getLog().info("shm:" + goal() + " skipped (shm.skip=true)");
+            return;
+        }
+        for (String property : skipProperties(goal())) {
+            if (Boolean.parseBoolean(property(property))) {
+                getLog().info("shm:" + goal() + " skipped (" + property + "=true)");
+                return;
+            }
+        }
+        if (skipped()) {
             return;
         }
         try {
@@ -115,6 +131,39 @@ public abstract class AbstractShmMojo extends AbstractMojo {
 
     /** The goal's name without prefix, as in {@code generate-data}. */
     protected abstract String goal();
+
+    /** Whether this goal skips for a reason of its own (eval honours skipTests), having said so. */
+    protected boolean skipped() {
+        return false;
+    }
+
+    /** A goal's own skip properties, like {@code jib.skip}: {@code shm.<goal>.skip} and its camel-case form. */
+    static List<String> skipProperties(String goal) {
+        StringBuilder camel = new StringBuilder();
+        boolean upper = false;
+        for (char c : goal.toCharArray()) {
+            if (c == '-') {
+                upper = true;
+            } else {
+                camel.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return camel.toString().equals(goal) ? List.of("shm." + goal + ".skip")
+                : List.of("shm." + goal + ".skip", "shm." + camel + ".skip");
+    }
+
+    /** A property as Maven resolves it for this build: the command line, the system, then the project's. */
+    private String property(String name) {
+        String value = session.getUserProperties().getProperty(name);
+        if (value == null) {
+            value = session.getSystemProperties().getProperty(name);
+        }
+        if (value == null && project != null) {
+            value = project.getProperties().getProperty(name);
+        }
+        return value;
+    }
 
     /** Refuses, before anything is written, a configuration this goal cannot run with. */
     protected void validate(ShmConfig config) {
@@ -174,6 +223,9 @@ public abstract class AbstractShmMojo extends AbstractMojo {
     protected Map<String, String> configOverrides() {
         Map<String, String> all = new LinkedHashMap<>(overrides);
         all.putAll(parameterOverrides());
+        if (project != null) {
+            all.putAll(propertyOverrides(project.getProperties()));
+        }
         all.putAll(propertyOverrides(session.getSystemProperties()));
         all.putAll(propertyOverrides(session.getUserProperties()));
         return all;
@@ -187,7 +239,7 @@ public abstract class AbstractShmMojo extends AbstractMojo {
                 continue;
             }
             String key = name.substring(4);
-            if (ConfigLoader.isKey(key)) {
+            if (ConfigLoader.isKey(key) && !GOAL_SKIPS.contains(name)) {
                 result.put(key, properties.getProperty(name));
             }
         }

@@ -9,15 +9,22 @@ import dev.shm.runtime.eval.QualityGate;
 import dev.shm.runtime.metrics.Metric;
 import dev.shm.runtime.progress.Progress;
 import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProjectHelper;
+import org.eclipse.aether.RepositorySystem;
+import org.eclipse.aether.artifact.DefaultArtifact;
+import org.eclipse.aether.resolution.ArtifactRequest;
+import org.eclipse.aether.resolution.ArtifactResolutionException;
 
 /**
  * Measures SAD, MSE, Gradient and Connectivity of a model on the test split (or of PNG predictions made elsewhere),
@@ -26,6 +33,8 @@ import org.apache.maven.plugins.annotations.Parameter;
  */
 @Mojo(name = "eval", defaultPhase = LifecyclePhase.TEST, threadSafe = true)
 public class EvalMojo extends AbstractModelMojo {
+    /** The classifier of the attached report.json. */
+    static final String REPORT_CLASSIFIER = "eval-report";
 
     /** The model: a training checkpoint or an exported .onnx file; stands for {@code test.model}. Unset: end_to_end's best, else its final. */
     @Parameter(property = "shm.model")
@@ -75,13 +84,41 @@ public class EvalMojo extends AbstractModelMojo {
     @Parameter(property = "shm.maxSadVsTrivial")
     private Double maxSadVsTrivial;
 
-    /** A report.json of an accepted build; fail when a mean metric is worse by more than {@code maxRegression}%. */
+    /**
+     * A report.json of an accepted build, as a file or as {@code groupId:artifactId:version} of a build that attached it;
+     * fail when a mean metric is worse by more than {@code maxRegression}%.
+     */
     @Parameter(property = "shm.baseline")
-    private File baseline;
+    private String baseline;
+
+    /** Attach report.json (classifier eval-report) so a later build can take it as its baseline by coordinates. */
+    @Parameter(property = "shm.attachReport", defaultValue = "true")
+    private boolean attachReport;
+
+    @Component
+    private MavenProjectHelper projectHelper;
+
+    @Component
+    private RepositorySystem repositorySystem;
 
     /** Allowed worsening against the baseline, in percent. */
     @Parameter(property = "shm.maxRegression", defaultValue = "5")
     private double maxRegression;
+
+    /**
+     * Where the JUnit report {@code TEST-shm-eval.xml} goes: one test case per comparison of the gate. The default
+     * matches CI servers' usual pattern {@code **}{@code /target/*-reports/TEST-*.xml}.
+     */
+    @Parameter(property = "shm.reportsDirectory", defaultValue = "${project.build.directory}/shm-reports")
+    private File reportsDirectory;
+
+    /** Report a failed gate as a warning and go on, as Surefire does with failed tests. */
+    @Parameter(property = "maven.test.failure.ignore", defaultValue = "false")
+    private boolean testFailureIgnore;
+
+    /** Skip the evaluation, as Surefire skips tests. */
+    @Parameter(property = "skipTests", defaultValue = "false")
+    private boolean skipTests;
 
     /** How many best and worst images get composites in index.html. */
     @Parameter(property = "shm.reportPictures", defaultValue = "3")
@@ -110,31 +147,74 @@ public class EvalMojo extends AbstractModelMojo {
     }
 
     @Override
+    protected boolean skipped() {
+        if (skipTests) {
+            getLog().info("shm:eval skipped (skipTests=true)");
+        }
+        return skipTests;
+    }
+
+    @Override
     protected void run(ShmConfig config, Progress progress) throws MojoFailureException {
         Path output = config.test().outputPath();
-        Evaluation.Options options = new Evaluation.Options(output,
-                config.test().model() != null ? config.test().model() : defaultModel(config),
-                config.test().testPicPath(), Engines.parse(engine), config.test().size(), Evaluator.Region.parse(region),
-                resolve(predictions),
-                resolve(groundTruth), reportPictures, maxSad);
-        Evaluation.Outcome outcome = Evaluation.run(options, force, progress);
-        if (outcome.upToDate()) {
-            upToDate();
-        } else {
-            getLog().info("shm:eval reports: " + output.resolve(EvalReports.HTML_REPORT) + ", "
-                    + output.resolve(EvalReports.JSON_REPORT) + ", " + output.resolve(EvalReports.JUNIT_REPORT));
-        }
         Map<Metric, Double> maxima = new EnumMap<>(Metric.class);
         put(maxima, Metric.SAD, maxSad);
         put(maxima, Metric.MSE, maxMse);
         put(maxima, Metric.GRAD, maxGrad);
         put(maxima, Metric.CONN, maxConn);
-        List<String> violations = new QualityGate(maxima, maxSadVsTrivial,
-                resolve(baseline), maxRegression)
-                .violations(outcome.means(), outcome.trivialSad());
-        if (!violations.isEmpty()) {
-            throw new MojoFailureException("shm:eval quality gate failed: " + String.join("; ", violations)
-                    + " (report: " + output.resolve(EvalReports.HTML_REPORT) + ")");
+        Path junit = resolve(reportsDirectory).resolve("TEST-shm-eval.xml");
+        Evaluation.Options options = new Evaluation.Options(output,
+                config.test().model() != null ? config.test().model() : defaultModel(config),
+                config.test().testPicPath(), Engines.parse(engine), config.test().size(), Evaluator.Region.parse(region),
+                resolve(predictions), resolve(groundTruth), reportPictures,
+                new QualityGate(maxima, maxSadVsTrivial, baseline(), maxRegression), junit,
+                "shm.eval." + project.getArtifactId());
+        Evaluation.Outcome outcome = Evaluation.run(options, force, progress);
+        if (outcome.upToDate()) {
+            upToDate();
+        } else {
+            getLog().info("shm:eval reports: " + output.resolve(EvalReports.HTML_REPORT) + ", "
+                    + output.resolve(EvalReports.JSON_REPORT));
+        }
+        getLog().info("shm:eval JUnit report: " + junit);
+        if (attachReport) {
+            projectHelper.attachArtifact(project, "json", REPORT_CLASSIFIER, output.resolve(EvalReports.JSON_REPORT).toFile());
+        }
+        if (!outcome.violations().isEmpty()) {
+            String message = "shm:eval quality gate failed: " + String.join("; ", outcome.violations()) + " (report: "
+                    + output.resolve(EvalReports.HTML_REPORT) + ")";
+            if (testFailureIgnore) {
+                getLog().warn(message + "; the build goes on because maven.test.failure.ignore is set");
+                return;
+            }
+            throw new MojoFailureException(message);
+        }
+    }
+
+    /**
+     * The baseline report: a file, or {@code groupId:artifactId:version} of a build that attached its report (the
+     * last release, say), fetched like any artifact.
+     */
+    private Path baseline() throws MojoFailureException {
+        if (baseline == null || baseline.isBlank()) {
+            return null;
+        }
+        Path file = baseDir().resolve(baseline);
+        String[] coordinates = baseline.split(":");
+        if (Files.exists(file) || coordinates.length != 3) {
+            return file;
+        }
+        ArtifactRequest request = new ArtifactRequest(new DefaultArtifact(coordinates[0], coordinates[1],
+                REPORT_CLASSIFIER, "json", coordinates[2]), project.getRemoteProjectRepositories(), null);
+        try {
+            Path resolved = repositorySystem.resolveArtifact(session.getRepositorySession(), request).getArtifact()
+                    .getFile().toPath();
+            getLog().info("shm:eval baseline " + baseline + " resolved to " + resolved);
+            return resolved;
+        } catch (ArtifactResolutionException e) {
+            throw new MojoFailureException("The baseline " + baseline + " is neither a file nor a report attached as "
+                    + coordinates[0] + ":" + coordinates[1] + ":json:" + REPORT_CLASSIFIER + ":" + coordinates[2]
+                    + " (" + e.getMessage() + "); give a report.json or the coordinates of a build that ran shm:eval", e);
         }
     }
 

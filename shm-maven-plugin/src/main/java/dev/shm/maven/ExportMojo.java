@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -24,9 +25,23 @@ public class ExportMojo extends AbstractModelMojo {
     /** The packaging whose main artifact is the exported model. */
     static final String PACKAGING = "shm-model";
 
-    /** The checkpoint to export; stands for {@code export.ckpt_file}. Unset: end_to_end's best, else its final. */
+    /**
+     * The checkpoint to export; stands for {@code export.ckpt_file}. Unset: end_to_end's best, else its final. The same
+     * property selects the model shm:eval gates, so one {@code -Dshm.model} gates and publishes the same model.
+     */
+    @Parameter(property = "shm.model")
+    private File model;
+
+    /** The former name of {@code model}; still read, with a warning. */
     @Parameter(property = "shm.checkpoint")
     private File checkpoint;
+
+    /**
+     * Fail when no {@code .om} can be made (no ATC here), as a release profile wants; otherwise the build goes on with
+     * the ONNX model and the ATC script, and says at WARN what to run on an Ascend host.
+     */
+    @Parameter(property = "shm.requireOm", defaultValue = "false")
+    private boolean requireOm;
 
 
     /** ONNX opset, within the range ATC converts (9-13 for CANN 5/6). */
@@ -51,7 +66,8 @@ public class ExportMojo extends AbstractModelMojo {
 
     /**
      * Attach the ONNX file (classifier onnx; the main artifact in shm-model packaging), the .om (classifier
-     * ascend310) and the checkpoint (classifier checkpoint) to the project, so install and deploy publish them.
+     * ascend310) or the ATC script (classifier atc) and the checkpoint (classifier checkpoint) to the project, so
+     * install and deploy publish them.
      */
     @Parameter(property = "shm.attach", defaultValue = "true")
     private boolean attach;
@@ -67,21 +83,33 @@ public class ExportMojo extends AbstractModelMojo {
     @Override
     protected Map<String, String> parameterOverrides() {
         Map<String, String> map = new LinkedHashMap<>();
-        if (checkpoint != null) {
-            map.put("export.ckpt_file", resolve(checkpoint).toString());
+        File chosen = model != null ? model : checkpoint;
+        if (chosen != null) {
+            map.put("export.ckpt_file", resolve(chosen).toString());
         }
         return map;
     }
 
     @Override
-    protected void run(ShmConfig config, Progress progress) {
-        Path model = config.export().ckptFile() != null ? config.export().ckptFile() : defaultModel(config);
-        ModelExport.Options options = new ModelExport.Options(model, exportDirectory(), config.export().fileName(),
+    protected void run(ShmConfig config, Progress progress) throws MojoFailureException {
+        if (checkpoint != null && model == null) {
+            getLog().warn("shm.checkpoint is now shm.model, the property shm:eval reads too; use -Dshm.model");
+        }
+        Path trained = config.export().ckptFile() != null ? config.export().ckptFile() : defaultModel(config);
+        ModelExport.Options options = new ModelExport.Options(trained, exportDirectory(), config.export().fileName(),
                 config.export().fileFormat(), config.infer().size(), opset, cann, socVersion, parityTolerance,
                 config.infer().fileTestList(), atc == null ? null : atc.toPath());
         ModelExport.Result result = new ModelExport(progress).run(options, force);
         if (result.upToDate()) {
             upToDate();
+        }
+        if (result.om() == null) {
+            String missing = "no " + socVersion + " .om was made: Huawei's ATC (CANN) is not installed here. On an "
+                    + "Ascend host with CANN, run: sh " + result.atcScript() + " (it converts " + result.onnx() + ")";
+            if (requireOm) {
+                throw new MojoFailureException("shm:export: " + missing + "; or build without -Dshm.requireOm=true");
+            }
+            getLog().warn("shm:export: " + missing);
         }
         if (attach) {
             if (PACKAGING.equals(project.getPackaging())) {
@@ -92,7 +120,10 @@ public class ExportMojo extends AbstractModelMojo {
             if (result.om() != null) {
                 projectHelper.attachArtifact(project, "om", socVersion.toLowerCase(Locale.ROOT), result.om().toFile());
             }
-            projectHelper.attachArtifact(project, "ckpt", "checkpoint", model.toFile());
+            if (result.atcScript() != null) {
+                projectHelper.attachArtifact(project, "sh", "atc", result.atcScript().toFile());
+            }
+            projectHelper.attachArtifact(project, "ckpt", "checkpoint", trained.toFile());
         }
         getLog().info("shm:export: " + result.onnx() + (result.om() != null ? ", " + result.om() : "")
                 + (result.atcScript() != null ? "; ATC command in " + result.atcScript() : ""));

@@ -21,9 +21,13 @@ import org.apache.maven.plugins.annotations.Parameter;
 @Mojo(name = "infer-ascend", defaultPhase = LifecyclePhase.INTEGRATION_TEST, threadSafe = true)
 public class InferAscendMojo extends AbstractShmMojo {
 
-    /** The exported ONNX model; unset: {@code <outputDirectory>/export/<export.file_name>.onnx}. */
+    /** The exported ONNX model; unset: {@code shm.model} when that is a .onnx, else the export's. */
     @Parameter(property = "shm.onnx")
     private File onnx;
+
+    /** The model shm:eval gated and shm:export exported; its .onnx is run when it is one. */
+    @Parameter(property = "shm.model")
+    private File model;
 
     /** The offline model for msame and ais_bench; unset: the .om beside the ONNX file. */
     @Parameter(property = "shm.om")
@@ -44,12 +48,13 @@ public class InferAscendMojo extends AbstractShmMojo {
 
     @Override
     protected void run(ShmConfig config, Progress progress) {
-        Path model = onnx != null ? resolve(onnx)
+        Path network = onnx != null ? resolve(onnx)
+                : model != null && model.getName().endsWith(".onnx") ? resolve(model)
                 : ModelExport.Outputs.of(exportDirectory(), config.export().fileName()).onnx();
-        Path offline = om != null ? resolve(om) : ModelExport.Outputs.beside(model).om();
+        Path offline = om != null ? resolve(om) : ModelExport.Outputs.beside(network).om();
         List<String> command = executorCommand == null || executorCommand.isBlank() ? null
                 : Arrays.asList(executorCommand.trim().split("\\s+"));
-        AscendInference.Result result = new AscendInference(progress).run(new AscendInference.Options(model, offline,
+        AscendInference.Result result = new AscendInference(progress).run(new AscendInference.Options(network, offline,
                 config.infer().fileTestList(), config.infer().size(), outputPath().resolve("infer"),
                 InferenceExecutors.Kind.parse(executor), command));
         getLog().info(String.format(Locale.ROOT, "shm:infer-ascend with %s: %d images, ave sad %.6f, %.3f ms per image; "

@@ -28,7 +28,6 @@ import java.util.Map;
  */
 public final class EvalReports {
     public static final String JSON_REPORT = "report.json";
-    public static final String JUNIT_REPORT = "TEST-shm-eval.xml";
     public static final String HTML_REPORT = "index.html";
     private static final int COMPOSITE_HEIGHT = 200;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,14 +35,13 @@ public final class EvalReports {
     private EvalReports() {
     }
 
-    public static void write(Evaluator.Report report, Path dir, Double maxSad, int pictures) {
+    public static void write(Evaluator.Report report, Path dir, int pictures) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         AtomicFiles.writeString(dir.resolve(JSON_REPORT), json(report));
-        AtomicFiles.writeString(dir.resolve(JUNIT_REPORT), junit(report, maxSad));
         List<Evaluator.ImageResult> bySad = new ArrayList<>(report.images());
         bySad.sort(Comparator.comparingDouble(Evaluator.ImageResult::sad));
         List<Evaluator.ImageResult> best = bySad.subList(0, Math.min(pictures, bySad.size()));
@@ -109,33 +107,41 @@ public final class EvalReports {
         }
     }
 
-    static String junit(Evaluator.Report report, Double maxSad) {
-        long failures = maxSad == null ? 0 : report.images().stream().filter(r -> r.sad() > maxSad).count();
-        double seconds = report.images().stream().mapToDouble(Evaluator.ImageResult::millis).sum() / 1000;
+    /**
+     * The JUnit view a CI server reads: one test case per comparison of the gate (each threshold, the relative gate,
+     * each baseline metric) with its measured value, bound and verdict, and one, {@code evaluated}, that holds the
+     * means as data. Single images are data in report.json, not test cases.
+     */
+    static String junit(String suite, String model, Map<Metric, Double> means, Map<String, Double> trivialSad,
+            List<QualityGate.Check> checks, Path jsonReport) {
+        long failures = checks.stream().filter(check -> !check.passed()).count();
         StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-        xml.append(String.format(Locale.ROOT, "<testsuite name=\"shm.eval\" tests=\"%d\" failures=\"%d\" errors=\"0\" "
-                + "skipped=\"0\" time=\"%.3f\">%n", report.images().size(), failures, seconds));
+        xml.append(String.format(Locale.ROOT, "<testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" errors=\"0\" "
+                + "skipped=\"0\" time=\"0\">%n", escape(suite), checks.size() + 1, failures));
         xml.append("  <properties>\n");
-        xml.append("    <property name=\"model\" value=\"").append(escape(report.model())).append("\"/>\n");
-        for (Map.Entry<Metric, Double> mean : report.mean().entrySet()) {
+        xml.append("    <property name=\"model\" value=\"").append(escape(model)).append("\"/>\n");
+        for (Map.Entry<Metric, Double> mean : means.entrySet()) {
             xml.append(String.format(Locale.ROOT, "    <property name=\"mean_%s\" value=\"%.6f\"/>%n", mean.getKey().key(),
                     mean.getValue()));
         }
-        for (Map.Entry<String, Double> trivial : report.trivialSad().entrySet()) {
+        for (Map.Entry<String, Double> trivial : trivialSad.entrySet()) {
             xml.append(String.format(Locale.ROOT, "    <property name=\"trivial_sad_%s\" value=\"%.6f\"/>%n",
                     trivial.getKey(), trivial.getValue()));
         }
         xml.append("  </properties>\n");
-        for (Evaluator.ImageResult result : report.images()) {
-            xml.append(String.format(Locale.ROOT, "  <testcase classname=\"shm.eval\" name=\"%s\" time=\"%.3f\">",
-                    escape(result.name()), result.millis() / 1000));
-            if (maxSad != null && result.sad() > maxSad) {
-                xml.append(String.format(Locale.ROOT, "<failure message=\"sad %.6f exceeds maxSad %s\"/>", result.sad(),
-                        maxSad));
+        StringBuilder data = new StringBuilder();
+        means.forEach((metric, value) -> data.append(String.format(Locale.ROOT, "mean %s %.6f%n", metric.key(), value)));
+        data.append("per-image results: ").append(jsonReport);
+        xml.append("  <testcase classname=\"").append(escape(suite)).append("\" name=\"evaluated\" time=\"0\">")
+                .append("<system-out>").append(escape(data.toString())).append("</system-out></testcase>\n");
+        for (QualityGate.Check check : checks) {
+            xml.append("  <testcase classname=\"").append(escape(suite)).append("\" name=\"").append(escape(check.name()))
+                    .append("\" time=\"0\">");
+            if (!check.passed()) {
+                xml.append("<failure message=\"").append(escape(check.message())).append("\" type=\"quality gate\"/>");
             }
-            xml.append(String.format(Locale.ROOT, "<system-out>sad %.6f mse %.6f grad %.6f conn %.6f</system-out>",
-                    result.sad(), result.metrics().get(Metric.MSE), result.metrics().get(Metric.GRAD),
-                    result.metrics().get(Metric.CONN)));
+            xml.append(String.format(Locale.ROOT, "<system-out>measured %.6f, bound %.6f, %s: %s</system-out>",
+                    check.measured(), check.bound(), check.passed() ? "passed" : "failed", escape(check.message())));
             xml.append("</testcase>\n");
         }
         xml.append("</testsuite>\n");

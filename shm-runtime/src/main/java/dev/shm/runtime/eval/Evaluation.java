@@ -5,10 +5,12 @@ import dev.shm.runtime.data.DatasetFolders;
 import dev.shm.runtime.data.Split;
 import dev.shm.runtime.engine.Engines;
 import dev.shm.runtime.engine.MattePredictor;
+import dev.shm.runtime.io.AtomicFiles;
 import dev.shm.runtime.io.Stamps;
 import dev.shm.runtime.metrics.Metric;
 import dev.shm.runtime.progress.Progress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,10 +26,12 @@ public final class Evaluation {
 
     /**
      * What to evaluate and how. Either {@code model} with {@code dataset} (its test split), or {@code predictions}
-     * with {@code groundTruth}; {@code maxSad} marks single images in the JUnit report.
+     * with {@code groundTruth}. The {@code gate}'s verdict goes into the JUnit report {@code junitReport} as test
+     * cases of {@code suite}.
      */
     public record Options(Path outputDir, Path model, Path dataset, Engines.Engine engine, int size,
-            Evaluator.Region region, Path predictions, Path groundTruth, int reportPictures, Double maxSad) {
+            Evaluator.Region region, Path predictions, Path groundTruth, int reportPictures, QualityGate gate,
+            Path junitReport, String suite) {
         Path testList() {
             return dataset.resolve(Split.TEST.dirName()).resolve(Split.TEST.listName());
         }
@@ -37,12 +41,17 @@ public final class Evaluation {
         }
 
         String settings() {
-            return "eval " + size + " " + region + " " + engine + " " + reportPictures + " " + maxSad;
+            return "eval " + size + " " + region + " " + engine + " " + reportPictures;
         }
     }
 
-    /** The means and the trivial predictors' SAD of the reports now in {@code outputDir}. */
-    public record Outcome(Map<Metric, Double> means, Map<String, Double> trivialSad, boolean upToDate) {
+    /** The means and the trivial predictors' SAD of the reports now in {@code outputDir}, and the gate's checks. */
+    public record Outcome(Map<Metric, Double> means, Map<String, Double> trivialSad, List<QualityGate.Check> checks,
+            boolean upToDate) {
+        /** The failed checks' sentences; empty when the gate passes. */
+        public List<String> violations() {
+            return checks.stream().filter(check -> !check.passed()).map(QualityGate.Check::message).toList();
+        }
     }
 
     public static Outcome run(Options options, boolean force, Progress progress) {
@@ -52,8 +61,10 @@ public final class Evaluation {
             if (options.predictions() == null || options.groundTruth() == null) {
                 throw new ShmException("Predictions mode needs both a predictions folder and a ground-truth folder");
             }
-            return written(evaluator.evaluatePredictions(options.predictions(), options.groundTruth(),
-                    options.region()), options);
+            Evaluator.Report report = evaluator.evaluatePredictions(options.predictions(), options.groundTruth(),
+                    options.region());
+            EvalReports.write(report, output, options.reportPictures());
+            return gated(report.mean(), report.trivialSad(), report.model(), options, false);
         }
         Path stamp = output.resolve(STAMP);
         Path json = output.resolve(EvalReports.JSON_REPORT);
@@ -64,7 +75,7 @@ public final class Evaluation {
             if (!trivialSad.isEmpty()) {
                 progress.info(json + " is up to date with the model and the test split, skipping (force to evaluate "
                         + "again)");
-                return new Outcome(EvalReports.readMeans(json), trivialSad, true);
+                return gated(EvalReports.readMeans(json), trivialSad, "model " + options.model(), options, true);
             }
         }
         Evaluator.Report report;
@@ -72,13 +83,17 @@ public final class Evaluation {
                 options.testList(), progress)) {
             report = evaluator.evaluateModel(predictor, options.testList(), options.size(), options.region());
         }
-        Outcome outcome = written(report, options);
+        EvalReports.write(report, output, options.reportPictures());
         Stamps.record(stamp, fingerprint);
-        return outcome;
+        return gated(report.mean(), report.trivialSad(), report.model(), options, false);
     }
 
-    private static Outcome written(Evaluator.Report report, Options options) {
-        EvalReports.write(report, options.outputDir(), options.maxSad(), options.reportPictures());
-        return new Outcome(report.mean(), report.trivialSad(), false);
+    /** The gate's checks on the means, written as the JUnit report every run, whether or not it evaluated. */
+    private static Outcome gated(Map<Metric, Double> means, Map<String, Double> trivialSad, String model,
+            Options options, boolean upToDate) {
+        List<QualityGate.Check> checks = options.gate().checks(means, trivialSad);
+        AtomicFiles.writeString(options.junitReport(), EvalReports.junit(options.suite(), model, means, trivialSad,
+                checks, options.outputDir().resolve(EvalReports.JSON_REPORT)));
+        return new Outcome(means, trivialSad, checks, upToDate);
     }
 }

@@ -20,6 +20,18 @@ import java.util.Map;
 public record QualityGate(Map<Metric, Double> maxima, Double maxSadVsTrivial, Path baseline, double maxRegressionPercent) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** A gate without thresholds or baseline: every evaluation passes it. */
+    public static QualityGate none() {
+        return new QualityGate(Map.of(), null, null, 0);
+    }
+
+    /**
+     * One comparison of the gate: its name ({@code maxSad}, {@code maxSadVsTrivial}, {@code baseline sad}, ...), the
+     * measured value, the bound it must not exceed, and a sentence saying either way.
+     */
+    public record Check(String name, double measured, double bound, boolean passed, String message) {
+    }
+
     /** The violations, one sentence each naming the metric, the value and the bound; empty when the gate passes. */
     public List<String> violations(Evaluator.Report report) {
         return violations(report.mean(), report.trivialSad());
@@ -27,43 +39,51 @@ public record QualityGate(Map<Metric, Double> maxima, Double maxSadVsTrivial, Pa
 
     /** The violations of mean metrics and the trivial predictors' SAD (for example read back from a report.json). */
     public List<String> violations(Map<Metric, Double> means, Map<String, Double> trivialSad) {
-        List<String> violations = new ArrayList<>();
+        return checks(means, trivialSad).stream().filter(check -> !check.passed()).map(Check::message).toList();
+    }
+
+    /** Every comparison the gate makes, passed or not, in a fixed order: thresholds, relative, then baseline. */
+    public List<Check> checks(Map<Metric, Double> means, Map<String, Double> trivialSad) {
+        List<Check> checks = new ArrayList<>();
+        for (Metric metric : Metric.values()) {
+            Double bound = maxima.get(metric);
+            if (bound == null) {
+                continue;
+            }
+            double value = means.get(metric);
+            boolean passed = value <= bound;
+            checks.add(new Check(metric.threshold(), value, bound, passed, String.format(Locale.ROOT,
+                    "mean %s %.6f %s the threshold %s %s", metric.key(), value, passed ? "is within" : "exceeds",
+                    metric.threshold(), bound)));
+        }
         if (maxSadVsTrivial != null) {
             double ratio = Evaluator.sadVsTrivial(means.get(Metric.SAD), trivialSad);
-            if (ratio > maxSadVsTrivial) {
-                violations.add(String.format(Locale.ROOT, "mean sad %.6f is %.3f of the better trivial predictor's "
-                        + "(all background %.6f, all foreground %.6f), above maxSadVsTrivial %s", means.get(Metric.SAD), ratio,
-                        trivialSad.get(Evaluator.ALL_BACKGROUND), trivialSad.get(Evaluator.ALL_FOREGROUND), maxSadVsTrivial));
-            }
-        }
-        for (Map.Entry<Metric, Double> bound : maxima.entrySet()) {
-            double value = means.get(bound.getKey());
-            if (value > bound.getValue()) {
-                violations.add(String.format(Locale.ROOT, "mean %s %.6f exceeds the threshold %s %s",
-                        bound.getKey().key(), value, bound.getKey().threshold(), bound.getValue()));
-            }
+            boolean passed = ratio <= maxSadVsTrivial;
+            checks.add(new Check("maxSadVsTrivial", ratio, maxSadVsTrivial, passed, String.format(Locale.ROOT,
+                    "mean sad %.6f is %.3f of the better trivial predictor's (all background %.6f, all foreground "
+                            + "%.6f), %s maxSadVsTrivial %s", means.get(Metric.SAD), ratio,
+                    trivialSad.get(Evaluator.ALL_BACKGROUND), trivialSad.get(Evaluator.ALL_FOREGROUND),
+                    passed ? "within" : "above", maxSadVsTrivial)));
         }
         if (baseline != null) {
             JsonNode base = readBaseline();
             for (Metric metric : Metric.values()) {
                 JsonNode old = base.path("mean").get(metric.key());
-                if (old == null || !old.isNumber()) {
+                Double value = means.get(metric);
+                if (old == null || !old.isNumber() || value == null) {
                     continue;
                 }
                 double allowed = old.asDouble() * (1 + maxRegressionPercent / 100) + 1e-12;
-                Double value = means.get(metric);
-                if (value == null) {
-                    continue;
-                }
-                if (value > allowed) {
-                    violations.add(String.format(Locale.ROOT,
-                            "mean %s %.6f is %.1f%% worse than the baseline %.6f in %s (allowed: %.1f%%)", metric.key(), value,
-                            old.asDouble() == 0 ? Double.POSITIVE_INFINITY : (value / old.asDouble() - 1) * 100,
-                            old.asDouble(), baseline, maxRegressionPercent));
-                }
+                boolean passed = value <= allowed;
+                double worse = old.asDouble() == 0 ? (value > 0 ? Double.POSITIVE_INFINITY : 0)
+                        : (value / old.asDouble() - 1) * 100;
+                checks.add(new Check("baseline " + metric.key(), value, allowed, passed, String.format(Locale.ROOT,
+                        "mean %s %.6f is %.1f%% %s than the baseline %.6f in %s (allowed: %.1f%% worse)", metric.key(),
+                        value, Math.abs(worse), worse > 0 ? "worse" : "better", old.asDouble(), baseline,
+                        maxRegressionPercent)));
             }
         }
-        return violations;
+        return checks;
     }
 
     private JsonNode readBaseline() {

@@ -1,6 +1,7 @@
 package dev.shm.runtime.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,12 +46,17 @@ class EvaluatorTest {
         Files.write(file, Codecs.encodePng16(new Matte(width, height, values)));
     }
 
-    @Test
-    void predictionsModeScoresSixteenBitMattesAndWritesEveryReport() throws IOException {
+    /** Ground truth all foreground for a and b; a predicted exactly, b at 0.5 everywhere. */
+    private void twoPredictions() throws IOException {
         matte(dir.resolve("gt/a.png"), 20, 10, 1f);
         matte(dir.resolve("gt/b.png"), 20, 10, 1f);
         matte(dir.resolve("pred/a.png"), 20, 10, 1f);
         matte(dir.resolve("pred/b.png"), 20, 10, 0.5f);
+    }
+
+    @Test
+    void predictionsModeScoresSixteenBitMattesAndWritesEveryReport() throws IOException {
+        twoPredictions();
         Evaluator.Report report = evaluator().evaluatePredictions(dir.resolve("pred"), dir.resolve("gt"),
                 Evaluator.Region.WHOLE_IMAGE);
         assertEquals(0, report.images().get(0).sad(), 1e-9);
@@ -61,18 +67,50 @@ class EvaluatorTest {
         assertEquals(100 / 1000.0, report.trivialSad().get(Evaluator.ALL_FOREGROUND), 1e-9, "100 background pixels");
         assertEquals(0.25, report.sadVsTrivial(), 1e-5);
 
-        EvalReports.write(report, dir.resolve("eval"), 0.01, 1);
+        EvalReports.write(report, dir.resolve("eval"), 1);
         JsonNode json = new ObjectMapper().readTree(dir.resolve("eval/report.json").toFile());
         assertEquals(0.025, json.path("mean").path("sad").asDouble(), 1e-6);
         assertEquals(2, json.path("images").size());
         assertEquals(0.1, json.path("trivial_sad").path("all_foreground").asDouble(), 1e-9);
         assertEquals(Map.of("all_background", 0.1, "all_foreground", 0.1),
                 EvalReports.readTrivialSad(dir.resolve("eval/report.json")));
-        String junit = Files.readString(dir.resolve("eval/TEST-shm-eval.xml"));
-        assertTrue(junit.contains("tests=\"2\" failures=\"1\"") && junit.contains("exceeds maxSad 0.01"), junit);
         String html = Files.readString(dir.resolve("eval/index.html"));
         assertTrue(html.contains("composites/a.png") && html.contains("composites/b.png"), html);
         assertTrue(Files.size(dir.resolve("eval/composites/b.png")) > 0);
+    }
+
+    private Evaluation.Outcome evaluatePredictions(QualityGate gate) {
+        return Evaluation.run(new Evaluation.Options(dir.resolve("eval"), null, null, Engines.Engine.AUTO, 32,
+                Evaluator.Region.WHOLE_IMAGE, dir.resolve("pred"), dir.resolve("gt"), 1, gate,
+                dir.resolve("reports/TEST-shm-eval.xml"), "shm.eval.demo"), false, Progress.silent("eval"));
+    }
+
+    @Test
+    void theJUnitReportHasOneTestCasePerComparisonOfTheGateAndAgreesWithIt() throws IOException {
+        twoPredictions();
+        Path xml = dir.resolve("reports/TEST-shm-eval.xml");
+
+        Evaluation.Outcome passing = evaluatePredictions(new QualityGate(Map.of(Metric.SAD, 0.03), null, null, 5));
+        assertEquals(List.of(), passing.violations(), "the mean sad 0.025 is within 0.03 though image b's 0.05 is not");
+        String junit = Files.readString(xml);
+        assertTrue(junit.contains("<testsuite name=\"shm.eval.demo\" tests=\"2\" failures=\"0\""), junit);
+        assertTrue(junit.contains("<testcase classname=\"shm.eval.demo\" name=\"maxSad\" time=\"0\"><system-out>"
+                + "measured 0.025000, bound 0.030000, passed"), junit);
+        assertFalse(junit.contains("name=\"b\""), "single images are data, not test cases");
+
+        Files.writeString(dir.resolve("baseline.json"), "{\"mean\": {\"sad\": 0.01, \"mse\": 1}}");
+        Evaluation.Outcome failing = evaluatePredictions(new QualityGate(Map.of(Metric.SAD, 0.01, Metric.MSE, 1.0),
+                0.5, dir.resolve("baseline.json"), 5));
+        assertEquals(2, failing.violations().size(), failing.violations().toString());
+        junit = Files.readString(xml);
+        assertTrue(junit.contains("tests=\"6\" failures=\"2\""), junit);
+        assertTrue(junit.contains("name=\"maxSad\" time=\"0\"><failure message=\"mean sad 0.025000 exceeds the "
+                + "threshold maxSad 0.01\" type=\"quality gate\"/>"), junit);
+        assertTrue(junit.contains("name=\"baseline sad\" time=\"0\"><failure message=\"mean sad 0.025000 is 150.0% "
+                + "worse than the baseline 0.010000"), junit);
+        assertTrue(junit.contains("name=\"baseline mse\" time=\"0\"><system-out>"), "mse is better than its baseline");
+        assertTrue(junit.contains("name=\"maxSadVsTrivial\" time=\"0\"><system-out>measured 0.249996, bound "
+                + "0.500000, passed"), junit);
     }
 
     @Test
