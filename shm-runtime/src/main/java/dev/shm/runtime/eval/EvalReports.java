@@ -9,6 +9,7 @@ import dev.shm.runtime.image.Raster;
 import dev.shm.runtime.image.Resize;
 import dev.shm.runtime.image.Resize.Interpolation;
 import dev.shm.runtime.io.AtomicFiles;
+import dev.shm.runtime.io.Stamps;
 import dev.shm.runtime.metrics.Metric;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,23 +36,34 @@ public final class EvalReports {
     private EvalReports() {
     }
 
-    public static void write(Evaluator.Report report, Path dir, int pictures) {
+    /**
+     * What a report says beyond the scores: the gate's checks, the settings and the shm version that made it, and
+     * when ({@code created}, UTC).
+     */
+    public record Context(List<QualityGate.Check> checks, String settings, String version, String created) {
+        boolean passed() {
+            return checks.stream().allMatch(QualityGate.Check::passed);
+        }
+    }
+
+    public static void write(Evaluator.Report report, Path dir, int pictures, Context context) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        AtomicFiles.writeString(dir.resolve(JSON_REPORT), json(report));
+        AtomicFiles.writeString(dir.resolve(JSON_REPORT), json(report, context));
         List<Evaluator.ImageResult> bySad = new ArrayList<>(report.images());
         bySad.sort(Comparator.comparingDouble(Evaluator.ImageResult::sad));
-        List<Evaluator.ImageResult> best = bySad.subList(0, Math.min(pictures, bySad.size()));
-        List<Evaluator.ImageResult> worst = new ArrayList<>(bySad.subList(Math.max(0, bySad.size() - pictures), bySad.size()));
+        List<Evaluator.ImageResult> best = new ArrayList<>(bySad.subList(0, Math.min(pictures, bySad.size())));
+        List<Evaluator.ImageResult> worst = new ArrayList<>(bySad.subList(
+                Math.max(best.size(), bySad.size() - pictures), bySad.size()));
         java.util.Collections.reverse(worst);
         Path composites = dir.resolve("composites");
         for (Evaluator.ImageResult result : concat(best, worst)) {
             AtomicFiles.write(composites.resolve(result.name() + ".png"), Codecs.encodePng(composite(result)));
         }
-        AtomicFiles.writeString(dir.resolve(HTML_REPORT), html(report, best, worst));
+        AtomicFiles.writeString(dir.resolve(HTML_REPORT), html(report, best, worst, context));
     }
 
     /** The mean metrics of a report.json written by {@link #write}. */
@@ -77,8 +89,22 @@ public final class EvalReports {
         }
     }
 
-    static String json(Evaluator.Report report) {
+    static String json(Evaluator.Report report, Context context) {
         ObjectNode root = JSON.createObjectNode();
+        root.put("shm_version", context.version());
+        root.put("created", context.created());
+        root.put("settings", context.settings());
+        root.put("settings_sha256", Stamps.sha256(context.settings()));
+        root.put("verdict", context.passed() ? "passed" : "failed");
+        ArrayNode gate = root.putArray("gate");
+        for (QualityGate.Check check : context.checks()) {
+            ObjectNode node = gate.addObject();
+            node.put("name", check.name());
+            node.put("measured", check.measured());
+            node.put("bound", check.bound());
+            node.put("passed", check.passed());
+            node.put("message", check.message());
+        }
         root.put("model", report.model());
         root.put("data", report.data());
         root.put("region", report.region() == Evaluator.Region.UNKNOWN ? "unknown" : "whole_image");
@@ -148,16 +174,34 @@ public final class EvalReports {
         return xml.toString();
     }
 
-    private static String html(Evaluator.Report report, List<Evaluator.ImageResult> best, List<Evaluator.ImageResult> worst) {
+    private static String html(Evaluator.Report report, List<Evaluator.ImageResult> best,
+            List<Evaluator.ImageResult> worst, Context context) {
         StringBuilder html = new StringBuilder();
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>shm eval</title><style>")
                 .append("body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;")
-                .append("padding:4px 8px;text-align:right}th{background:#eee}img{display:block;margin:4px 0}</style></head><body>\n");
-        html.append("<h1>shm evaluation</h1>\n<p>Model: ").append(escape(report.model())).append("<br>Data: ")
+                .append("padding:4px 8px;text-align:right}th{background:#eee}img{display:block;margin:4px 0}")
+                .append(".passed{color:#176f2c}.failed{color:#b3261e}figure{margin:1em 0}</style></head><body>\n");
+        html.append("<h1>shm evaluation</h1>\n");
+        html.append("<p id=\"verdict\" class=\"").append(context.passed() ? "passed" : "failed").append("\"><b>Quality gate ")
+                .append(context.passed() ? "passed" : "failed").append("</b>")
+                .append(context.checks().isEmpty() ? " (no thresholds set)" : "").append("</p>\n");
+        if (!context.checks().isEmpty()) {
+            html.append("<table id=\"gate\"><tr><th>check</th><th>measured</th><th>bound</th><th>verdict</th></tr>\n");
+            for (QualityGate.Check check : context.checks()) {
+                html.append(String.format(Locale.ROOT, "<tr title=\"%s\"><td style=\"text-align:left\">%s</td><td>%.6f</td>"
+                        + "<td>%.6f</td><td class=\"%s\">%s</td></tr>%n", escape(check.message()), escape(check.name()),
+                        check.measured(), check.bound(), check.passed() ? "passed" : "failed",
+                        check.passed() ? "passed" : "failed"));
+            }
+            html.append("</table>\n");
+        }
+        html.append("<p>Model: ").append(escape(report.model())).append("<br>Data: ")
                 .append(escape(report.data())).append("<br>Region: ")
                 .append(report.region() == Evaluator.Region.UNKNOWN ? "trimap unknown region" : "whole image")
-                .append(String.format(Locale.ROOT, "<br>%d images, %.2f images/s</p>%n", report.images().size(),
-                        report.imagesPerSecond()));
+                .append(String.format(Locale.ROOT, "<br>%d images, %.2f images/s", report.images().size(),
+                        report.imagesPerSecond()))
+                .append("<br>shm ").append(escape(context.version())).append(", ").append(escape(context.created()))
+                .append("<br>Settings: <code>").append(escape(context.settings())).append("</code></p>\n");
         html.append("<table><tr><th></th>");
         for (Metric metric : Metric.values()) {
             html.append("<th>").append(metric.key()).append("</th>");
@@ -193,13 +237,17 @@ public final class EvalReports {
     }
 
     private static void section(StringBuilder html, String title, List<Evaluator.ImageResult> results) {
-        html.append("<h2>").append(title).append("</h2>\n<p>Each row: photo, predicted alpha, ground truth, error |alpha - truth|.</p>\n");
+        if (results.isEmpty()) {
+            return;
+        }
+        html.append("<h2>").append(title).append("</h2>\n");
         for (Evaluator.ImageResult result : results) {
-            html.append(String.format(Locale.ROOT, "<p>%s: sad %.6f, mse %.6f, grad %.6f, conn %.6f</p>",
+            html.append("<figure><img src=\"composites/").append(escape(result.name())).append(".png\" alt=\"")
+                    .append(escape(result.name())).append("\">");
+            html.append(String.format(Locale.ROOT, "<figcaption>%s: sad %.6f, mse %.6f, grad %.6f, conn %.6f. Left to "
+                    + "right: %sthe predicted alpha, the ground truth, the error |alpha - truth|.</figcaption></figure>%n",
                     escape(result.name()), result.sad(), result.metrics().get(Metric.MSE), result.metrics().get(Metric.GRAD),
-                    result.metrics().get(Metric.CONN)));
-            html.append("<img src=\"composites/").append(escape(result.name())).append(".png\" alt=\"")
-                    .append(escape(result.name())).append("\">\n");
+                    result.metrics().get(Metric.CONN), result.image() != null ? "the photo, " : ""));
         }
     }
 

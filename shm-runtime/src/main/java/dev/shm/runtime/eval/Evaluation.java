@@ -1,6 +1,7 @@
 package dev.shm.runtime.eval;
 
 import dev.shm.runtime.ShmException;
+import dev.shm.runtime.Version;
 import dev.shm.runtime.data.DatasetFolders;
 import dev.shm.runtime.data.Split;
 import dev.shm.runtime.engine.Engines;
@@ -10,6 +11,8 @@ import dev.shm.runtime.io.Stamps;
 import dev.shm.runtime.metrics.Metric;
 import dev.shm.runtime.progress.Progress;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
@@ -40,8 +43,10 @@ public final class Evaluation {
             return predictions != null || groundTruth != null;
         }
 
+        /** Everything that decides the reports, the gate's thresholds and baseline included. */
         String settings() {
-            return "eval " + size + " " + region + " " + engine + " " + reportPictures;
+            return "eval size " + size + ", region " + region + ", engine " + engine + ", pictures " + reportPictures
+                    + ", gate " + gate.describe();
         }
     }
 
@@ -63,13 +68,12 @@ public final class Evaluation {
             }
             Evaluator.Report report = evaluator.evaluatePredictions(options.predictions(), options.groundTruth(),
                     options.region());
-            EvalReports.write(report, output, options.reportPictures());
-            return gated(report.mean(), report.trivialSad(), report.model(), options, false);
+            return written(report, options);
         }
         Path stamp = output.resolve(STAMP);
         Path json = output.resolve(EvalReports.JSON_REPORT);
         String fingerprint = Stamps.fingerprint(options.settings(), options.model(), options.testList(),
-                options.dataset().resolve(DatasetFolders.STAMP));
+                options.dataset().resolve(DatasetFolders.STAMP), options.gate().baseline());
         if (!force && Stamps.upToDate(stamp, fingerprint, json)) {
             Map<String, Double> trivialSad = EvalReports.readTrivialSad(json);
             if (!trivialSad.isEmpty()) {
@@ -83,8 +87,15 @@ public final class Evaluation {
                 options.testList(), progress)) {
             report = evaluator.evaluateModel(predictor, options.testList(), options.size(), options.region());
         }
-        EvalReports.write(report, output, options.reportPictures());
+        Outcome outcome = written(report, options);
         Stamps.record(stamp, fingerprint);
+        return outcome;
+    }
+
+    private static Outcome written(Evaluator.Report report, Options options) {
+        List<QualityGate.Check> checks = options.gate().checks(report.mean(), report.trivialSad());
+        EvalReports.write(report, options.outputDir(), options.reportPictures(), new EvalReports.Context(checks,
+                options.settings(), Version.get(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()));
         return gated(report.mean(), report.trivialSad(), report.model(), options, false);
     }
 

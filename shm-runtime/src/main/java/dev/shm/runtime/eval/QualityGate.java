@@ -20,6 +20,12 @@ import java.util.Map;
 public record QualityGate(Map<Metric, Double> maxima, Double maxSadVsTrivial, Path baseline, double maxRegressionPercent) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The gate's settings in words, for fingerprints and reports. */
+    public String describe() {
+        return "maxima " + maxima + ", maxSadVsTrivial " + maxSadVsTrivial + ", baseline " + baseline
+                + ", maxRegression " + maxRegressionPercent + "%";
+    }
+
     /** A gate without thresholds or baseline: every evaluation passes it. */
     public static QualityGate none() {
         return new QualityGate(Map.of(), null, null, 0);

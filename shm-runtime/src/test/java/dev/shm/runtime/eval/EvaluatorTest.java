@@ -67,7 +67,8 @@ class EvaluatorTest {
         assertEquals(100 / 1000.0, report.trivialSad().get(Evaluator.ALL_FOREGROUND), 1e-9, "100 background pixels");
         assertEquals(0.25, report.sadVsTrivial(), 1e-5);
 
-        EvalReports.write(report, dir.resolve("eval"), 1);
+        EvalReports.write(report, dir.resolve("eval"), 1, new EvalReports.Context(List.of(), "settings", "1.2.3",
+                "2026-01-01T00:00:00Z"));
         JsonNode json = new ObjectMapper().readTree(dir.resolve("eval/report.json").toFile());
         assertEquals(0.025, json.path("mean").path("sad").asDouble(), 1e-6);
         assertEquals(2, json.path("images").size());
@@ -111,6 +112,31 @@ class EvaluatorTest {
         assertTrue(junit.contains("name=\"baseline mse\" time=\"0\"><system-out>"), "mse is better than its baseline");
         assertTrue(junit.contains("name=\"maxSadVsTrivial\" time=\"0\"><system-out>measured 0.249996, bound "
                 + "0.500000, passed"), junit);
+
+        String html = Files.readString(dir.resolve("eval/index.html"));
+        assertTrue(html.contains("<p id=\"verdict\" class=\"failed\"><b>Quality gate failed</b></p>"), html);
+        assertTrue(html.contains("<td style=\"text-align:left\">baseline sad</td><td>0.025000</td><td>0.010500</td>"
+                + "<td class=\"failed\">failed</td>"), html);
+        assertTrue(html.contains("Left to right: the predicted alpha, the ground truth, the error"), "panels named");
+        JsonNode json = new ObjectMapper().readTree(dir.resolve("eval/report.json").toFile());
+        assertEquals("failed", json.path("verdict").asText());
+        assertEquals(5, json.path("gate").size());
+        assertEquals(dev.shm.runtime.Version.get(), json.path("shm_version").asText());
+        assertTrue(json.path("settings").asText().contains("maxRegression 5.0%"), json.toString());
+        assertEquals(64, json.path("settings_sha256").asText().length());
+    }
+
+    @Test
+    void eachImageIsShownOnceWhenThereAreFewerThanTwiceThePictures() throws IOException {
+        twoPredictions();
+        Evaluator.Report report = evaluator().evaluatePredictions(dir.resolve("pred"), dir.resolve("gt"),
+                Evaluator.Region.WHOLE_IMAGE);
+        EvalReports.write(report, dir.resolve("few"), 3, new EvalReports.Context(List.of(), "s", "v", "t"));
+        String html = Files.readString(dir.resolve("few/index.html"));
+        assertEquals(1, html.split("src=\"composites/a.png\"", -1).length - 1, html);
+        assertEquals(1, html.split("src=\"composites/b.png\"", -1).length - 1, html);
+        assertFalse(html.contains("Worst images"), "both are already among the best");
+        assertTrue(html.contains("<p id=\"verdict\" class=\"passed\"><b>Quality gate passed</b> (no thresholds set)"));
     }
 
     @Test
