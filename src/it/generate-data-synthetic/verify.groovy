@@ -27,7 +27,7 @@ assert stamp.counts == expected
 assert stamp.split.startsWith('seeded shuffle (seed 9527)')
 
 def events = new File(shm, 'events.jsonl').readLines().collect { new JsonSlurper().parseText(it) }
-assert events.any { it.event == 'done' && it.task == 'generate-data images' && it.total == 30 }
+assert events.any { it.event == 'done' && it.task == 'generate-data' && it.total == 30 }
 
 def log = new File(basedir, 'build.log').text
 assert log.contains('is up to date with its source and configuration, skipping') : 'the second run skips'

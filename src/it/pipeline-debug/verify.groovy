@@ -14,9 +14,14 @@ assert steps.size() == 4 : '6 debug train images in batches of 3, 2 epochs'
 assert new File(e2e, 'log_best.txt').text.contains('best sad')
 
 def events = new File(basedir, 'target/shm/events.jsonl').readLines().collect { new JsonSlurper().parseText(it) }
-assert events.any { it.goal == 'train' && it.event == 'done' && it.task == 'end_to_end steps' }
+assert events.any { it.goal == 'train' && it.event == 'done' && it.task == 'end_to_end' && it.message.startsWith('end_to_end: 12/12 images') && it.message.contains(' images/s') }
 
 def log = new File(basedir, 'build.log').text
+assert !log.contains('Backend build information') && !log.contains('Loaded [CpuBackend] backend') : 'no ND4J banner'
+assert !log.contains('Added differentiated op') && !log.contains('Duplicate TF op mapping')
+def unlevelled = log.readLines().collect { it.replaceAll(/\u001B\[[0-9;]*m/, '').trim() }
+        .findAll { it && !(it =~ /^\[(INFO|WARNING|ERROR|DEBUG)\]/) && !it.startsWith('at ') && !it.contains('post-build script') }
+assert unlevelled.isEmpty() : 'every line is Maven\'s own: ' + unlevelled.take(5)
 assert log.contains('pre_train_t_net: up to date') && log.contains('end_to_end: up to date') : 'the second build skips'
 assert log =~ /report.json is up to date/ : 'eval skips on the second build'
 assert log =~ /shm_export.onnx is up to date/ : 'export skips on the second build'

@@ -71,8 +71,26 @@ public abstract class AbstractShmMojo extends AbstractMojo {
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     protected MavenProject project;
 
+    /**
+     * The libraries' loggers and the level below which Maven's log hears nothing from them: ND4J's start-up banner
+     * (partly lines without a level), DL4J's graph notes and ND4J's TensorFlow-import warnings do not matter to a
+     * build. A user's own {@code -Dorg.slf4j.simpleLogger.log.<name>} wins.
+     */
+    private static final Map<String, String> LIBRARY_LEVELS = Map.of("org.nd4j", "warn", "org.deeplearning4j", "warn",
+            "org.bytedeco", "warn", "org.nd4j.imports", "error");
+
+    static void quietLibraries() {
+        LIBRARY_LEVELS.forEach((logger, level) -> {
+            String key = "org.slf4j.simpleLogger.log." + logger;
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, level);
+            }
+        });
+    }
+
     @Override
     public final void execute() throws MojoExecutionException, MojoFailureException {
+        quietLibraries();
         if (skip) {
             getLog().info("shm:" + goal() + " skipped (shm.skip=true)");
             return;

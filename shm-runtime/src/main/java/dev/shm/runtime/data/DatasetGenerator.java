@@ -156,7 +156,7 @@ public final class DatasetGenerator {
     private List<SampleProcessor.Processed> processAll(List<SourceSample> samples, Path flat, List<Skipped> skipped) {
         SampleProcessor processor = new SampleProcessor(config, seed, flat);
         int threads = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
-        Progress.Task task = progress.task("generate-data images", samples.size());
+        Progress.Task task = progress.task("generate-data", samples.size(), "images");
         ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
             Thread thread = new Thread(runnable, "shm-generate-data");
             thread.setDaemon(true);

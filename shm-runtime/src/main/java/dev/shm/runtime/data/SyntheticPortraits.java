@@ -48,7 +48,7 @@ public final class SyntheticPortraits {
                 + ", seed " + seed + ") into " + dir);
         Path staging = dir.resolveSibling("." + dir.getFileName() + ".partial");
         AtomicFiles.deleteRecursively(staging);
-        Progress.Task task = progress.task("synthetic portraits", config.picNums());
+        Progress.Task task = progress.task("synthetic portraits", config.picNums(), "portraits");
         for (int i = 0; i < config.picNums(); i++) {
             Portrait portrait = render(config.width(), config.height(), seed, i);
             String group = Long.toString(1803000000L + i / PER_GROUP);

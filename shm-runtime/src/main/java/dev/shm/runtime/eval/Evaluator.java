@@ -102,7 +102,7 @@ public final class Evaluator {
         }
         Path predictions = cleanFolder(outputDir.resolve(PREDICTIONS));
         List<ImageResult> results = new ArrayList<>();
-        Progress.Task task = progress.task("eval images", entries.size());
+        Progress.Task task = progress.task("eval", entries.size(), "images");
         long started = System.nanoTime();
         for (DatasetLists.Entry entry : entries) {
             Raster image = Codecs.decodeRgb(read(entry.image()));

@@ -121,7 +121,7 @@ public final class AscendInference {
         Path inputs = options.workDir().resolve(INPUTS);
         long expected = 3L * options.size() * options.size() * 4;
         List<String> stems = new ArrayList<>();
-        Progress.Task task = progress.task("preprocess", entries.size());
+        Progress.Task task = progress.task("preprocess", entries.size(), "images");
         for (int i = 0; i < entries.size(); i++) {
             DatasetLists.Entry entry = entries.get(i);
             String name = entry.image().getFileName().toString();

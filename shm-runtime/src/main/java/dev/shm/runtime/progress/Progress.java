@@ -7,7 +7,10 @@ import java.util.function.LongSupplier;
 
 /** A goal's reporter: messages and counted tasks with throughput and ETA, fanned out to every sink. */
 public final class Progress {
-    private static final long REPORT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** A task reports when it passes each tenth of its work, and at least this often in between. */
+    private static final long QUIET_NANOS = TimeUnit.MINUTES.toNanos(5);
+    /** ... but never more often than this. */
+    private static final long MIN_SPACING_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final String goal;
     private final List<ProgressSink> sinks;
@@ -40,8 +43,9 @@ public final class Progress {
         emit(event);
     }
 
-    public Task task(String name, long total) {
-        return new Task(name, total);
+    /** A task of {@code total} {@code unit} (plural, such as {@code images}), whose rate is reported per unit. */
+    public Task task(String name, long total, String unit) {
+        return new Task(name, total, unit);
     }
 
     private void emit(ProgressEvent event) {
@@ -50,18 +54,24 @@ public final class Progress {
         }
     }
 
-    /** A counted piece of work; reports at most every two seconds, and once when finished. */
+    /**
+     * A counted piece of work. It reports each tenth of the way, or after five minutes without a report (never twice
+     * within two seconds), so a batch log gets about ten lines a task whatever its size, and once when finished.
+     */
     public final class Task {
         private final String name;
         private final long total;
+        private final String unit;
         private final long started = clock.getAsLong();
         private long done;
         private long lastReport = started;
+        private long lastTenth;
         private String detail;
 
-        private Task(String name, long total) {
+        private Task(String name, long total, String unit) {
             this.name = name;
             this.total = total;
+            this.unit = unit;
         }
 
         public void advance(long items) {
@@ -75,8 +85,11 @@ public final class Progress {
                 this.detail = detail;
             }
             long now = clock.getAsLong();
-            if (now - lastReport >= REPORT_INTERVAL_NANOS && done < total) {
+            long tenth = total > 0 ? done * 10 / total : 0;
+            boolean due = tenth > lastTenth || now - lastReport >= QUIET_NANOS;
+            if (due && done < total && now - lastReport >= MIN_SPACING_NANOS) {
                 lastReport = now;
+                lastTenth = tenth;
                 emit(event("progress", now));
             }
         }
@@ -91,12 +104,20 @@ public final class Progress {
             double seconds = Math.max(1e-9, (now - started) / 1e9);
             double rate = done / seconds;
             double eta = rate > 0 && total >= done ? (total - done) / rate : -1;
-            String message = String.format(Locale.ROOT, "%s: %d/%d%s (%.1f/s%s)", name, done, total,
-                    detail == null ? "" : ", " + detail, rate,
+            String message = String.format(Locale.ROOT, "%s: %d/%d %s%s (%s %s/s%s)", name, done, total, unit,
+                    detail == null ? "" : ", " + detail, formatRate(rate), unit,
                     kind.equals("done") ? String.format(Locale.ROOT, ", %.1f s", seconds)
                             : eta >= 0 ? String.format(Locale.ROOT, ", ETA %s", formatDuration(eta)) : "");
             return new ProgressEvent(goal, kind, name, message, done, total, rate, kind.equals("done") ? 0 : eta);
         }
+    }
+
+    /** A rate with three significant digits: 12.3, 0.634, 0.0213. */
+    static String formatRate(double rate) {
+        if (rate >= 100 || rate == 0) {
+            return String.format(Locale.ROOT, "%.0f", rate);
+        }
+        return new java.math.BigDecimal(rate).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
     }
 
     static String formatDuration(double seconds) {

@@ -254,7 +254,8 @@ public final class Trainer {
             try (BatchLoader loader = new BatchLoader(train, config.trainBatch(), config.patchSize(), config.samples(),
                     request.config().seed(), request.config().generateData().ksize(), stats, kind, config.nThreads())) {
                 int steps = loader.stepsPerEpoch();
-                Progress.Task task = progress.task(phase + " steps", (long) steps * (config.nEpochs() - startEpoch + 1));
+                Progress.Task task = progress.task(phase.key(), (long) train.size() * (config.nEpochs() - startEpoch + 1),
+                        "images");
                 progress.info(String.format(Locale.ROOT, "%s: epochs %d..%d, %d steps of %d at %dx%d, lr %s",
                         phase, startEpoch, config.nEpochs(), steps, config.trainBatch(), config.patchSize(),
                         config.patchSize(), config.lr()));
@@ -290,7 +291,8 @@ public final class Trainer {
                         long stepTime = System.nanoTime() - stepStart;
                         stepping += stepTime;
                         log.step(epoch, stepInEpoch, loss, stepTime / 1e9);
-                        task.advance(1, String.format(Locale.ROOT, "epoch %d/%d, loss %.5f", epoch, config.nEpochs(), loss));
+                        task.advance(batchImages, String.format(Locale.ROOT, "epoch %d/%d, loss %.5f", epoch, config.nEpochs(),
+                                loss));
                     }
                     lastLoss = lossSum / stepInEpoch;
                     long statisticsStart = System.nanoTime();
