@@ -232,7 +232,11 @@ public final class EvalReports {
             }
             html.append("</tr>\n");
         }
-        html.append("</table>\n</body></html>\n");
+        html.append("</table>\n");
+        // counts the composites that loaded, for a browser test that the page renders
+        html.append("<script>window.addEventListener('load', () => { document.body.dataset.loaded = "
+                + "[...document.images].filter(i => i.complete && i.naturalWidth > 0).length; });</script>\n");
+        html.append("</body></html>\n");
         return html.toString();
     }
 
