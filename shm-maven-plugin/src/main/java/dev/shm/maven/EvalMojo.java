@@ -6,12 +6,9 @@ import dev.shm.runtime.eval.EvalReports;
 import dev.shm.runtime.eval.Evaluation;
 import dev.shm.runtime.eval.Evaluator;
 import dev.shm.runtime.eval.QualityGate;
-import dev.shm.runtime.metrics.Metric;
 import dev.shm.runtime.progress.Progress;
 import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +19,6 @@ import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProjectHelper;
 import org.eclipse.aether.RepositorySystem;
-import org.eclipse.aether.artifact.DefaultArtifact;
-import org.eclipse.aether.resolution.ArtifactRequest;
-import org.eclipse.aether.resolution.ArtifactResolutionException;
 
 /**
  * Measures SAD, MSE, Gradient and Connectivity of a model on the test split (or of PNG predictions made elsewhere),
@@ -33,8 +27,6 @@ import org.eclipse.aether.resolution.ArtifactResolutionException;
  */
 @Mojo(name = "eval", defaultPhase = LifecyclePhase.TEST, threadSafe = true)
 public class EvalMojo extends AbstractModelMojo {
-    /** The classifier of the attached report.json. */
-    static final String REPORT_CLASSIFIER = "eval-report";
 
     /** The model: a training checkpoint or an exported .onnx file; stands for {@code test.model}. Unset: end_to_end's best, else its final. */
     @Parameter(property = "shm.model")
@@ -157,17 +149,14 @@ public class EvalMojo extends AbstractModelMojo {
     @Override
     protected void run(ShmConfig config, Progress progress) throws MojoFailureException {
         Path output = config.test().outputPath();
-        Map<Metric, Double> maxima = new EnumMap<>(Metric.class);
-        put(maxima, Metric.SAD, maxSad);
-        put(maxima, Metric.MSE, maxMse);
-        put(maxima, Metric.GRAD, maxGrad);
-        put(maxima, Metric.CONN, maxConn);
         Path junit = resolve(reportsDirectory).resolve("TEST-shm-eval.xml");
         Evaluation.Options options = new Evaluation.Options(output,
                 config.test().model() != null ? config.test().model() : defaultModel(config),
                 config.test().testPicPath(), Engines.parse(engine), config.test().size(), Evaluator.Region.parse(region),
                 resolve(predictions), resolve(groundTruth), reportPictures,
-                new QualityGate(maxima, maxSadVsTrivial, baseline(), maxRegression), junit,
+                new QualityGate(QualityGate.maxima(maxSad, maxMse, maxGrad, maxConn), maxSadVsTrivial,
+                        BaselineReports.resolve(baseline, baseDir(), session, project, repositorySystem, getLog()),
+                        maxRegression), junit,
                 "shm.eval." + project.getArtifactId());
         Evaluation.Outcome outcome = Evaluation.run(options, force, progress);
         if (outcome.upToDate()) {
@@ -178,7 +167,8 @@ public class EvalMojo extends AbstractModelMojo {
         }
         getLog().info("shm:eval JUnit report: " + junit);
         if (attachReport) {
-            projectHelper.attachArtifact(project, "json", REPORT_CLASSIFIER, output.resolve(EvalReports.JSON_REPORT).toFile());
+            projectHelper.attachArtifact(project, "json", BaselineReports.CLASSIFIER,
+                    output.resolve(EvalReports.JSON_REPORT).toFile());
         }
         if (!outcome.violations().isEmpty()) {
             String message = "shm:eval quality gate failed: " + String.join("; ", outcome.violations()) + " (report: "
@@ -188,39 +178,6 @@ public class EvalMojo extends AbstractModelMojo {
                 return;
             }
             throw new MojoFailureException(message);
-        }
-    }
-
-    /**
-     * The baseline report: a file, or {@code groupId:artifactId:version} of a build that attached its report (the
-     * last release, say), fetched like any artifact.
-     */
-    private Path baseline() throws MojoFailureException {
-        if (baseline == null || baseline.isBlank()) {
-            return null;
-        }
-        Path file = baseDir().resolve(baseline);
-        String[] coordinates = baseline.split(":");
-        if (Files.exists(file) || coordinates.length != 3) {
-            return file;
-        }
-        ArtifactRequest request = new ArtifactRequest(new DefaultArtifact(coordinates[0], coordinates[1],
-                REPORT_CLASSIFIER, "json", coordinates[2]), project.getRemoteProjectRepositories(), null);
-        try {
-            Path resolved = repositorySystem.resolveArtifact(session.getRepositorySession(), request).getArtifact()
-                    .getFile().toPath();
-            getLog().info("shm:eval baseline " + baseline + " resolved to " + resolved);
-            return resolved;
-        } catch (ArtifactResolutionException e) {
-            throw new MojoFailureException("The baseline " + baseline + " is neither a file nor a report attached as "
-                    + coordinates[0] + ":" + coordinates[1] + ":json:" + REPORT_CLASSIFIER + ":" + coordinates[2]
-                    + " (" + e.getMessage() + "); give a report.json or the coordinates of a build that ran shm:eval", e);
-        }
-    }
-
-    private static void put(Map<Metric, Double> map, Metric metric, Double value) {
-        if (value != null) {
-            map.put(metric, value);
         }
     }
 }

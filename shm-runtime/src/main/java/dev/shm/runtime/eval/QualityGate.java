@@ -20,6 +20,18 @@ import java.util.Map;
 public record QualityGate(Map<Metric, Double> maxima, Double maxSadVsTrivial, Path baseline, double maxRegressionPercent) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The ceilings that are set, by metric; {@code null} leaves a metric unbounded. */
+    public static Map<Metric, Double> maxima(Double sad, Double mse, Double grad, Double conn) {
+        Map<Metric, Double> maxima = new java.util.EnumMap<>(Metric.class);
+        Double[] values = {sad, mse, grad, conn};
+        for (Metric metric : Metric.values()) {
+            if (values[metric.ordinal()] != null) {
+                maxima.put(metric, values[metric.ordinal()]);
+            }
+        }
+        return maxima;
+    }
+
     /** The gate's settings in words, for fingerprints and reports. */
     public String describe() {
         return "maxima " + maxima + ", maxSadVsTrivial " + maxSadVsTrivial + ", baseline " + baseline
