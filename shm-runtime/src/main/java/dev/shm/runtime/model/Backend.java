@@ -1,8 +1,9 @@
 package dev.shm.runtime.model;
 
 /**
- * Chooses the ND4J native build before ND4J first loads. The build ships only the oneDNN variant
- * ({@code linux-x86_64-onednn}); JavaCPP finds it through the platform extension, which a user may still set
+ * Chooses the ND4J native build before ND4J first loads. The build ships the oneDNN variant where ND4J has one
+ * ({@code linux-x86_64-onednn}, macOS x86-64, Windows) and the plain build elsewhere (ARM); JavaCPP finds the oneDNN
+ * one through the platform extension, which a user may still set
  * ({@code -Dorg.bytedeco.javacpp.platform.extension=...}) when they put another variant on the class path.
  *
  * <p>It also switches on DL4J's oneDNN layer helpers (convolution, batch normalisation, pooling), which DL4J
@@ -17,6 +18,13 @@ public final class Backend {
     private Backend() {
     }
 
+    /** Whether ND4J's oneDNN build for this platform is on the class path (there is none for ARM). */
+    static boolean hasOneDnnBuild() {
+        String platform = org.bytedeco.javacpp.Loader.getPlatform();
+        return Backend.class.getClassLoader().getResource("org/nd4j/linalg/cpu/nativecpu/bindings/" + platform
+                + "-onednn/" + System.mapLibraryName("jnind4jcpu")) != null;
+    }
+
     /**
      * Whether DL4J's layer helpers are on, read as DL4J reads its switch when it makes a layer. shm's own training
      * kernels run only then; with the helpers off every layer is DL4J's own code.
@@ -26,7 +34,7 @@ public final class Backend {
     }
 
     public static void init() {
-        if (System.getProperty(EXTENSION) == null) {
+        if (System.getProperty(EXTENSION) == null && hasOneDnnBuild()) {
             System.setProperty(EXTENSION, "-onednn");
         }
         if (System.getProperty(HELPERS_DISABLED) == null) {

@@ -1,5 +1,6 @@
 package dev.shm.runtime.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +21,14 @@ class BackendTest {
             assertTrue(String.valueOf(graph.getLayer(layer).getHelper()).contains("MKLDNN"),
                     layer + " runs on " + graph.getLayer(layer).getHelper());
         }
+    }
+
+    @Test
+    void theOneDnnBuildIsChosenWhereItIsOnTheClassPath() {
+        assertEquals(org.bytedeco.javacpp.Loader.getPlatform().equals("linux-x86_64"), Backend.hasOneDnnBuild(),
+                "this build ships linux-x86_64-onednn, and only the plain build for ARM");
+        Backend.init();
+        assertEquals("-onednn", System.getProperty("org.bytedeco.javacpp.platform.extension"));
     }
 
     /**
