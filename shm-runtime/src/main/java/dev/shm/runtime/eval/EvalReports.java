@@ -186,12 +186,13 @@ public final class EvalReports {
                 .append(context.passed() ? "passed" : "failed").append("</b>")
                 .append(context.checks().isEmpty() ? " (no thresholds set)" : "").append("</p>\n");
         if (!context.checks().isEmpty()) {
-            html.append("<table id=\"gate\"><tr><th>check</th><th>measured</th><th>bound</th><th>verdict</th></tr>\n");
+            html.append("<table id=\"gate\"><tr><th>check</th><th>measured</th><th>bound</th><th>verdict</th>"
+                    + "<th>in words</th></tr>\n");
             for (QualityGate.Check check : context.checks()) {
-                html.append(String.format(Locale.ROOT, "<tr title=\"%s\"><td style=\"text-align:left\">%s</td><td>%.6f</td>"
-                        + "<td>%.6f</td><td class=\"%s\">%s</td></tr>%n", escape(check.message()), escape(check.name()),
-                        check.measured(), check.bound(), check.passed() ? "passed" : "failed",
-                        check.passed() ? "passed" : "failed"));
+                html.append(String.format(Locale.ROOT, "<tr><td style=\"text-align:left\">%s</td><td>%.6f</td>"
+                        + "<td>%.6f</td><td class=\"%s\">%s</td><td style=\"text-align:left\">%s</td></tr>%n",
+                        escape(check.name()), check.measured(), check.bound(), check.passed() ? "passed" : "failed",
+                        check.passed() ? "passed" : "failed", escape(check.message())));
             }
             html.append("</table>\n");
         }

@@ -116,7 +116,8 @@ class EvaluatorTest {
         String html = Files.readString(dir.resolve("eval/index.html"));
         assertTrue(html.contains("<p id=\"verdict\" class=\"failed\"><b>Quality gate failed</b></p>"), html);
         assertTrue(html.contains("<td style=\"text-align:left\">baseline sad</td><td>0.025000</td><td>0.010500</td>"
-                + "<td class=\"failed\">failed</td>"), html);
+                + "<td class=\"failed\">failed</td><td style=\"text-align:left\">mean sad 0.025000 is 150.0% worse than "
+                + "the baseline 0.010000"), "the baseline's value and the delta are on the page: " + html);
         assertTrue(html.contains("Left to right: the predicted alpha, the ground truth, the error"), "panels named");
         JsonNode json = new ObjectMapper().readTree(dir.resolve("eval/report.json").toFile());
         assertEquals("failed", json.path("verdict").asText());
