@@ -176,8 +176,9 @@ public final class ModelExport {
             Process process = new ProcessBuilder(command).directory(outputDir.toFile()).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                List<ProcessHandle> children = process.descendants().toList();
                 process.destroyForcibly();
+                children.forEach(ProcessHandle::destroyForcibly);
                 throw new ShmException("ATC did not finish within " + describe(timeout) + " and was stopped: "
                         + shell(command) + " (its output: " + log + ")");
             }

@@ -95,7 +95,8 @@ class ModelExportTest {
                 .runAtc(List.of(atc.toString(), "--model=m.onnx"), dir, dir.resolve("m.om"), Duration.ofSeconds(1)));
         assertTrue((System.nanoTime() - started) / 1e9 < 30, "stopped at the timeout, not at the end of ATC's output");
         assertTrue(e.getMessage().startsWith("ATC did not finish within 1 s and was stopped: "), e.getMessage());
-        assertEquals("converting\n", Files.readString(dir.resolve(ModelExport.ATC_LOG)));
+        assertTrue(Files.readString(dir.resolve(ModelExport.ATC_LOG)).startsWith("converting\n"),
+                "ATC's output is kept (the shell may add how its child ended)");
     }
 
     @Test
