@@ -1,5 +1,8 @@
 package dev.shm.runtime.data;
 
+import static dev.shm.runtime.io.FileNames.extension;
+import static dev.shm.runtime.io.FileNames.stem;
+
 import dev.shm.runtime.ShmException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -164,18 +166,6 @@ public enum SourceLayout {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir, e);
         }
-    }
-
-    static String stem(Path file) {
-        String name = file.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        return dot <= 0 ? name : name.substring(0, dot);
-    }
-
-    private static String extension(Path file) {
-        String name = file.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        return dot < 0 ? "" : name.substring(dot).toLowerCase(Locale.ROOT);
     }
 
     /** What a scan found: the pairs, sorted by name, and the files it left out. */

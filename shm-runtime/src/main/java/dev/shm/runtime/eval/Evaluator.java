@@ -1,17 +1,18 @@
 package dev.shm.runtime.eval;
 
+import static dev.shm.runtime.io.FileNames.stem;
+
 import dev.shm.runtime.ShmException;
 import dev.shm.runtime.data.DatasetFolders;
 import dev.shm.runtime.data.DatasetLists;
 import dev.shm.runtime.data.Trimaps;
 import dev.shm.runtime.engine.MattePredictor;
-import dev.shm.runtime.engine.Preprocessing;
+import dev.shm.runtime.engine.Matting;
 import dev.shm.runtime.image.Codecs;
 import dev.shm.runtime.image.Matte;
 import dev.shm.runtime.image.Raster;
-import dev.shm.runtime.image.Resize;
-import dev.shm.runtime.image.Resize.Interpolation;
 import dev.shm.runtime.io.AtomicFiles;
+import dev.shm.runtime.io.FileNames;
 import dev.shm.runtime.metrics.MattingMetrics;
 import dev.shm.runtime.metrics.Metric;
 import dev.shm.runtime.progress.Progress;
@@ -103,6 +104,7 @@ public final class Evaluator {
         Path predictions = cleanFolder(outputDir.resolve(PREDICTIONS));
         List<ImageResult> results = new ArrayList<>();
         Progress.Task task = progress.task("eval", entries.size(), "images");
+        Matting matting = new Matting(predictor, size);
         long started = System.nanoTime();
         for (DatasetLists.Entry entry : entries) {
             Raster image = Codecs.decodeRgb(read(entry.image()));
@@ -115,15 +117,12 @@ public final class Evaluator {
                         + entry.image() + " is " + image.size() + "; regenerate the dataset");
             }
             long start = System.nanoTime();
-            float[] input = Preprocessing.networkInput(image, size, predictor.normalisation());
-            float[] output = predictor.predict(new float[][] {input}, size)[0];
-            for (float v : output) {
-                if (!Float.isFinite(v)) {
-                    throw new ShmException("The model (" + predictor.describe() + ") predicted " + v + " for "
-                            + entry.image() + "; the checkpoint is broken, train it again");
-                }
+            Matte alpha;
+            try {
+                alpha = matting.matte(image);
+            } catch (ShmException e) {
+                throw new ShmException(entry.image() + ": " + e.getMessage(), e);
             }
-            Matte alpha = Resize.to(new Matte(size, size, output), image.width(), image.height(), Interpolation.CUBIC).clamped();
             double millis = (System.nanoTime() - start) / 1e6;
             String name = stem(entry.image());
             Path predicted = predictions.resolve(name + ".png");
@@ -152,8 +151,8 @@ public final class Evaluator {
             throw new ShmException("The predictions folder " + predictions + " holds no PNG matte; expected one "
                     + "<name>.png per ground-truth matte in " + groundTruth);
         }
-        Set<String> predicted = files.stream().map(Evaluator::stem).collect(Collectors.toSet());
-        List<String> unpredicted = pngs(groundTruth).stream().map(Evaluator::stem).filter(n -> !predicted.contains(n))
+        Set<String> predicted = files.stream().map(FileNames::stem).collect(Collectors.toSet());
+        List<String> unpredicted = pngs(groundTruth).stream().map(FileNames::stem).filter(n -> !predicted.contains(n))
                 .toList();
         if (!unpredicted.isEmpty()) {
             throw new ShmException(unpredicted.size() + " ground-truth matte(s) in " + groundTruth
@@ -286,10 +285,6 @@ public final class Evaluator {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + dir, e);
         }
-    }
-
-    static String stem(Path file) {
-        return file.getFileName().toString().replaceFirst("\\.[^.]+$", "");
     }
 
     private static byte[] read(Path file) {

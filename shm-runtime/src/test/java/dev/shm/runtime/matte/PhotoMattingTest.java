@@ -1,0 +1,103 @@
+package dev.shm.runtime.matte;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.shm.runtime.ShmException;
+import dev.shm.runtime.data.MeanStd;
+import dev.shm.runtime.data.SyntheticPortraits;
+import dev.shm.runtime.engine.Matting;
+import dev.shm.runtime.image.Codecs;
+import dev.shm.runtime.image.Matte;
+import dev.shm.runtime.image.Raster;
+import dev.shm.runtime.model.Networks;
+import dev.shm.runtime.model.onnx.OnnxExporter;
+import dev.shm.runtime.progress.Progress;
+import dev.shm.runtime.progress.ProgressEvent;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PhotoMattingTest {
+    @TempDir
+    static Path shared;
+
+    private static Path model;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void exportAModel() throws IOException {
+        MeanStd stats = new MeanStd(0, new double[] {0.5, 0.45, 0.4}, new double[] {0.25, 0.25, 0.25}, null, null);
+        model = Files.write(shared.resolve("shm_export.onnx"),
+                OnnxExporter.export(Networks.build(Networks.Kind.END_TO_END, 32, 3, 1e-4), 1, 32, 11, stats));
+    }
+
+    private Path photo(String name, int width, int height, int index) throws IOException {
+        return Files.write(dir.resolve("in").resolve(name),
+                Codecs.encodePng(SyntheticPortraits.render(width, height, 11, index).image()));
+    }
+
+    @Test
+    void aPhotoGetsItsMatteAtItsOwnSizeAndACutOutWithThatAlpha() throws IOException {
+        Files.createDirectories(dir.resolve("in"));
+        Path photo = photo("portrait.png", 50, 40, 1);
+        try (Matting matting = Matting.open(model)) {
+            assertEquals(32, matting.size(), "the exported model's input size");
+            Raster rgb = Codecs.decodeRgb(Files.readAllBytes(photo));
+            Matte alpha = matting.matte(rgb);
+            assertEquals(50, alpha.width());
+            assertEquals(40, alpha.height());
+            for (float v : alpha.values()) {
+                assertTrue(v >= 0 && v <= 1, "clamped: " + v);
+            }
+            Raster cutout = Matting.cutout(rgb, alpha);
+            assertEquals(4, cutout.channels());
+            assertEquals(rgb.sample(7, 9, 1), cutout.sample(7, 9, 1));
+            assertEquals(Math.round(alpha.values()[9 * 50 + 7] * 255), cutout.sample(7, 9, 3));
+        }
+    }
+
+    @Test
+    void aFolderIsMattedUnreadablePhotosAreReportedAndARerunSkipsWhatIsDone() throws IOException {
+        Files.createDirectories(dir.resolve("in"));
+        photo("a.png", 48, 64, 1);
+        photo("b.png", 40, 30, 2);
+        Files.write(dir.resolve("in/broken.jpg"), new byte[] {1, 2, 3});
+        Files.writeString(dir.resolve("in/notes.txt"), "not a photo");
+        List<ProgressEvent> events = new ArrayList<>();
+        Path out = dir.resolve("out");
+        try (Matting matting = Matting.open(model)) {
+            PhotoMatting.Result first = PhotoMatting.run(matting, model, dir.resolve("in"), out,
+                    new Progress("matte", List.of(events::add)));
+            assertEquals(2, first.matted());
+            assertEquals(1, first.skipped().size());
+            assertEquals(dir.resolve("in/broken.jpg"), first.skipped().get(0).photo());
+            assertTrue(events.stream().anyMatch(e -> e.kind().equals("warn") && e.message().contains("broken.jpg")));
+            Raster alpha = Codecs.decode(Files.readAllBytes(out.resolve("alpha/a.png")));
+            assertEquals(1, alpha.channels());
+            assertEquals(48, alpha.width());
+            assertEquals(64, alpha.height());
+            Raster cutout = Codecs.decode(Files.readAllBytes(out.resolve("cutout/b.png")));
+            assertEquals(4, cutout.channels());
+            byte[] before = Files.readAllBytes(dir.resolve("in/a.png"));
+
+            PhotoMatting.Result again = PhotoMatting.run(matting, model, dir.resolve("in"), out, Progress.silent("m"));
+            assertEquals(0, again.matted());
+            assertEquals(2, again.upToDate());
+            assertArrayEquals(before, Files.readAllBytes(dir.resolve("in/a.png")), "the input is never written");
+
+            ShmException inside = assertThrows(ShmException.class, () -> PhotoMatting.run(matting, model,
+                    dir.resolve("in"), dir.resolve("in/out"), Progress.silent("m")));
+            assertTrue(inside.getMessage().contains("overlap"), inside.getMessage());
+        }
+    }
+}
