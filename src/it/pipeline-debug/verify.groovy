@@ -54,4 +54,23 @@ def acc = new File(basedir, 'target/shm/infer/acc.log').text
 assert acc =~ /Total images: 6, total sad: [0-9.]+, ave sad: [0-9.]+/
 assert acc.contains('executor: onnxruntime')
 assert new File(basedir, 'target/shm/infer/time_Result/test_perform_static.txt').text =~ /NN inference cost average time: [0-9.]+ ms of infer_count/
+
+// shm:matte without a project: the export mattes the test photos into a folder outside any project
+def elsewhere = new File(basedir, 'no-project')
+elsewhere.mkdirs()
+def plugin = (new File(basedir, 'pom.xml').text =~ /<groupId>(.+?)<\/groupId>\s*<artifactId>(shm-maven-plugin)<\/artifactId>\s*<version>(.+?)<\/version>/)
+assert plugin.find()
+def coordinates = "${plugin.group(1)}:${plugin.group(2)}:${plugin.group(3)}"
+def photos = new File(basedir, 'target/shm/datasets/test/clip_img')
+def matted = new File(elsewhere, 'mattes')
+def command = [new File(System.getProperty('maven.home'), 'bin/mvn').path, '-B', '-o', "${coordinates}:matte",
+               "-Dshm.input=${photos}", "-Dshm.model=${new File(export, 'shm_export.onnx')}", "-Dshm.output=${matted}"]
+def run = new ProcessBuilder(command.collect { it.toString() }).directory(elsewhere).redirectErrorStream(true).start()
+def output = run.inputStream.text
+assert run.waitFor() == 0 : output
+assert output.contains('shm:matte: 6 photos matted with ONNX Runtime') : output
+assert new File(matted, 'alpha').listFiles().length == 6 && new File(matted, 'cutout').listFiles().length == 6
+assert elsewhere.list().toList() == ['mattes'] : 'nothing else is written where it ran: ' + elsewhere.list()
+def alphaName = new File(matted, 'alpha').listFiles()[0].name
+assert new File(photos, alphaName.replace('.png', '.jpg')).isFile() : 'each alpha is named after its photo'
 return true

@@ -31,7 +31,7 @@ import org.apache.maven.project.MavenProject;
  */
 public abstract class AbstractShmMojo extends AbstractMojo {
     /** Every goal's skip properties, which are plugin parameters and never configuration keys. */
-    private static final Set<String> GOAL_SKIPS = Stream.of("generate-data", "train", "eval", "export", "infer-ascend")
+    private static final Set<String> GOAL_SKIPS = Stream.of("generate-data", "train", "eval", "export", "infer-ascend", "matte")
             .flatMap(goal -> skipProperties(goal).stream()).collect(Collectors.toSet());
 
 
@@ -198,6 +198,11 @@ public abstract class AbstractShmMojo extends AbstractMojo {
     }
 
     protected abstract void run(ShmConfig config, Progress progress) throws MojoFailureException;
+
+    /** Whether the goal runs without a project (a goal with {@code requiresProject = false}, outside any). */
+    protected boolean standalone() {
+        return project == null || project.getFile() == null;
+    }
 
     protected Path baseDir() {
         return project.getBasedir() != null ? project.getBasedir().toPath() : Path.of("").toAbsolutePath();
