@@ -67,6 +67,22 @@ class PhotoMattingTest {
     }
 
     @Test
+    void aPhotoTurnedByItsExifOrientationIsMattedAsItIsShown() throws IOException {
+        // stored 40x20 with orientation 6 (turn 90 degrees clockwise to show): shown 20x40
+        Path photo = Files.createDirectories(dir.resolve("in")).resolve("turned.jpg");
+        try (var in = getClass().getResourceAsStream("/photos/exif-orientation-6.jpg")) {
+            Files.copy(in, photo);
+        }
+        try (Matting matting = Matting.open(model)) {
+            PhotoMatting.run(matting, model, photo, dir.resolve("out"), Progress.silent("matte"));
+        }
+        Raster alpha = Codecs.decode(Files.readAllBytes(dir.resolve("out/alpha/turned.png")));
+        Raster cutout = Codecs.decode(Files.readAllBytes(dir.resolve("out/cutout/turned.png")));
+        assertEquals(List.of(20, 40), List.of(alpha.width(), alpha.height()));
+        assertEquals(List.of(20, 40), List.of(cutout.width(), cutout.height()));
+    }
+
+    @Test
     void aFolderIsMattedUnreadablePhotosAreReportedAndARerunSkipsWhatIsDone() throws IOException {
         Files.createDirectories(dir.resolve("in"));
         photo("a.png", 48, 64, 1);
