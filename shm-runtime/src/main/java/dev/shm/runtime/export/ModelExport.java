@@ -46,18 +46,6 @@ public final class ModelExport {
             return Outputs.of(outputDir, fileName);
         }
 
-        Path onnxFile() {
-            return outputs().onnx();
-        }
-
-        Path omFile() {
-            return outputs().om();
-        }
-
-        Path atcScript() {
-            return outputs().atcScript();
-        }
-
         /** Everything that decides what an export writes. */
         String settings() {
             return "export " + fileName + " " + fileFormat + " " + size + " " + opset + " " + cannMajor + " "
@@ -79,18 +67,14 @@ public final class ModelExport {
     }
 
     /**
-     * What was written: the ONNX file, the .om (or null), the ATC script (or null) and the parity measured (NaN when
-     * an earlier export was up to date and nothing was written).
+     * What the export holds: the ONNX file, the .om (or null), the ATC script (or null), the parity measured, and
+     * whether an earlier export was up to date, so nothing was written (its parity is not known here: NaN).
      */
-    public record Result(Path onnx, Path om, Path atcScript, double parityDifference) {
-        public boolean upToDate() {
-            return Double.isNaN(parityDifference);
-        }
-
-        /** What an earlier run with these options wrote; its parity is not known here (NaN). */
-        public static Result written(Options options) {
-            return new Result(options.onnxFile(), Files.isRegularFile(options.omFile()) ? options.omFile() : null,
-                    Files.isRegularFile(options.atcScript()) ? options.atcScript() : null, Double.NaN);
+    public record Result(Path onnx, Path om, Path atcScript, double parityDifference, boolean upToDate) {
+        /** What an earlier run with these options wrote. */
+        static Result written(Outputs outputs) {
+            return new Result(outputs.onnx(), Files.isRegularFile(outputs.om()) ? outputs.om() : null,
+                    Files.isRegularFile(outputs.atcScript()) ? outputs.atcScript() : null, Double.NaN, true);
         }
     }
 
@@ -101,10 +85,11 @@ public final class ModelExport {
     public Result run(Options options, boolean force) {
         Path stamp = options.outputDir().resolve(STAMP);
         String fingerprint = Stamps.fingerprint(options.settings(), options.checkpoint());
-        if (!force && Stamps.upToDate(stamp, fingerprint, options.onnxFile())) {
-            progress.info(options.onnxFile() + " is up to date with " + options.checkpoint() + ", skipping (force "
+        Outputs outputs = options.outputs();
+        if (!force && Stamps.upToDate(stamp, fingerprint, outputs.onnx())) {
+            progress.info(outputs.onnx() + " is up to date with " + options.checkpoint() + ", skipping (force "
                     + "to export again)");
-            return Result.written(options);
+            return Result.written(outputs);
         }
         Result result = run(options);
         Stamps.record(stamp, fingerprint);
@@ -120,10 +105,11 @@ public final class ModelExport {
         if (options.size() % 16 != 0) {
             throw new ShmException("infer.size " + options.size() + " is not a multiple of 16");
         }
+        Outputs outputs = options.outputs();
         Dl4jPredictor dl4j = Dl4jPredictor.load(options.checkpoint());
         byte[] model = OnnxExporter.export(dl4j.graph(), 1, options.size(), options.opset(), dl4j.normalisation());
         double difference;
-        try (OnnxRuntimePredictor onnx = OnnxRuntimePredictor.open(model, options.onnxFile().getFileName().toString())) {
+        try (OnnxRuntimePredictor onnx = OnnxRuntimePredictor.open(model, outputs.onnx().getFileName().toString())) {
             difference = parity(dl4j, onnx, options);
         }
         progress.info(String.format(Locale.ROOT, "Parity: largest alpha difference between ONNX Runtime and DL4J %.3e "
@@ -138,24 +124,24 @@ public final class ModelExport {
             throw new ShmException("The ONNX model breaks ATC's constraints for CANN " + options.cannMajor() + ": "
                     + String.join("; ", violations));
         }
-        Path onnxFile = options.onnxFile();
+        Path onnxFile = outputs.onnx();
         AtomicFiles.write(onnxFile, model);
         progress.info("Wrote " + onnxFile + " (opset " + options.opset() + ", input " + OnnxExporter.INPUT + " 1x3x"
                 + options.size() + "x" + options.size() + ", outputs " + OnnxExporter.TRIMAP_OUTPUT + " and "
                 + OnnxExporter.ALPHA_OUTPUT + ")");
         Path atc = options.atc() != null ? options.atc() : Executables.findOnPath("atc");
         if (atc == null) {
-            Path script = options.atcScript();
+            Path script = outputs.atcScript();
             AtomicFiles.writeString(script, "#!/bin/sh\n# Converts the exported ONNX model to an Ascend offline model; run "
                     + "where CANN's atc is installed.\nset -e\ncd \"$(dirname \"$0\")\"\n" + shell(atcCommand("atc",
                             onnxFile.getFileName(), options)) + "\n");
             script.toFile().setExecutable(true);
             progress.info("ATC (atc) was not found on the PATH: no .om written; " + script + " holds the command");
-            return new Result(onnxFile, null, script, difference);
+            return new Result(onnxFile, null, script, difference, false);
         }
-        Path om = runAtc(atcCommand(atc.toString(), onnxFile, options), options.outputDir(), options.omFile(),
+        Path om = runAtc(atcCommand(atc.toString(), onnxFile, options), options.outputDir(), outputs.om(),
                 ATC_TIMEOUT);
-        return new Result(onnxFile, om, null, difference);
+        return new Result(onnxFile, om, null, difference, false);
     }
 
     static List<String> atcCommand(String atc, Path onnx, Options options) {
