@@ -21,7 +21,7 @@ public abstract class AbstractModelMojo extends AbstractShmMojo {
 
     /** end_to_end's best checkpoint, else its final one. */
     protected Path defaultModel(ShmConfig config) {
-        return CheckpointFolder.of(checkpointRoot(), config.ckptVersion(), Phase.END_TO_END.key()).model();
+        return CheckpointFolder.of(checkpointRoot(), config.ckptVersion(), Phase.END_TO_END).model();
     }
 
     @Override

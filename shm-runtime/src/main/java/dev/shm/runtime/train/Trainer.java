@@ -133,7 +133,6 @@ public final class Trainer {
         private final Phase phase;
         private final PhaseConfig config;
         private final Networks.Kind kind;
-        private final Path dir;
         private final CheckpointFolder checkpoints;
         private final Path root;
         private final MeanStd stats;
@@ -149,8 +148,7 @@ public final class Trainer {
             this.phase = phase;
             this.config = config;
             this.kind = kindOf(phase);
-            this.dir = root.resolve(phase.key());
-            this.checkpoints = new CheckpointFolder(dir);
+            this.checkpoints = CheckpointFolder.of(request.trainUrl(), request.config().ckptVersion(), phase);
             this.stats = stats;
             this.train = train;
             this.eval = eval;
@@ -186,13 +184,15 @@ public final class Trainer {
             if (kind != Networks.Kind.END_TO_END || !config.finetuning()) {
                 return List.of();
             }
-            Path tNet = new CheckpointFolder(root.resolve(Phase.PRE_TRAIN_T_NET.key())).finalCheckpoint();
+            Path tNet = CheckpointFolder.of(request.trainUrl(), request.config().ckptVersion(), Phase.PRE_TRAIN_T_NET)
+                    .finalCheckpoint();
             if (!Files.isRegularFile(tNet)) {
                 throw new ShmException("end_to_end starts from the result of pre_train_t_net, and " + tNet + " does not "
                         + "exist; train pre_train_t_net first, or set end_to_end.finetuning: false to start from random "
                         + "weights", ShmException.Fix.PHASES);
             }
-            Path mNet = new CheckpointFolder(root.resolve(Phase.PRE_TRAIN_M_NET.key())).finalCheckpoint();
+            Path mNet = CheckpointFolder.of(request.trainUrl(), request.config().ckptVersion(), Phase.PRE_TRAIN_M_NET)
+                    .finalCheckpoint();
             if (request.phases().contains(Phase.PRE_TRAIN_M_NET) && Files.isRegularFile(mNet)) {
                 return List.of(tNet, mNet);
             }
@@ -200,9 +200,10 @@ public final class Trainer {
         }
 
         PhaseResult run() {
-            int partials = AtomicFiles.removePartials(dir);
+            int partials = AtomicFiles.removePartials(checkpoints.dir());
             if (partials > 0) {
-                progress.info(phase + ": removed " + partials + " partly written file(s) an interrupted run left in " + dir);
+                progress.info(phase + ": removed " + partials + " partly written file(s) an interrupted run left in "
+                        + checkpoints.dir());
             }
             Path finalCheckpoint = checkpoints.finalCheckpoint();
             CheckpointState finished = Files.isRegularFile(finalCheckpoint) ? Checkpoints.readState(finalCheckpoint) : null;
@@ -244,7 +245,7 @@ public final class Trainer {
                 bestEpoch = 0;
             }
             MemoryCheck.ensureBatchFits(graph, config, phase.key());
-            PhaseLog log = new PhaseLog(dir, root, phase.key(), startEpoch == 1);
+            PhaseLog log = new PhaseLog(checkpoints.dir(), root, phase.key(), startEpoch == 1);
             List<MattingSample> evalSamples = producesAlpha() ? loadEval() : List.of();
             List<INDArray[]> statisticsBatches = statisticsBatches();
             double lastLoss = Double.NaN;

@@ -1,5 +1,6 @@
 package dev.shm.runtime.model.checkpoint;
 
+import dev.shm.runtime.config.Phase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,8 +29,8 @@ public record CheckpointFolder(Path dir) {
             + Pattern.quote(Checkpoints.EXTENSION));
 
     /** The folder of {@code phase} under {@code trainUrl}. */
-    public static CheckpointFolder of(Path trainUrl, String ckptVersion, String phase) {
-        return new CheckpointFolder(trainUrl.resolve(ckptVersion).resolve(phase));
+    public static CheckpointFolder of(Path trainUrl, String ckptVersion, Phase phase) {
+        return new CheckpointFolder(trainUrl.resolve(ckptVersion).resolve(phase.key()));
     }
 
     public Path best() {
