@@ -34,7 +34,6 @@ public abstract class AbstractShmMojo extends AbstractMojo {
     private static final Set<String> GOAL_SKIPS = Stream.of("generate-data", "train", "eval", "export", "infer-ascend", "matte")
             .flatMap(goal -> skipProperties(goal).stream()).collect(Collectors.toSet());
 
-
     /** The seed-compatible configuration; defaults to {@code config.yaml} in the project when that file exists. */
     @Parameter(property = "shm.config")
     protected File config;

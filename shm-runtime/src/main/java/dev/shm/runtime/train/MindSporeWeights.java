@@ -7,8 +7,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -190,7 +192,7 @@ final class MindSporeWeights {
         static Tensor read(ByteBuffer bytes) throws IOException {
             CodedInputStream in = CodedInputStream.newInstance(bytes);
             in.setSizeLimit(Integer.MAX_VALUE);
-            java.util.List<Long> dims = new java.util.ArrayList<>();
+            List<Long> dims = new ArrayList<>();
             String type = "";
             ByteBuffer content = ByteBuffer.allocate(0);
             for (int field = in.readTag(); field != 0; field = in.readTag()) {

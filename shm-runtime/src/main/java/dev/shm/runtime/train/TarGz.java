@@ -30,7 +30,8 @@ final class TarGz {
                 String name = field(header, 0, 100);
                 String prefix = field(header, 345, 155);
                 String path = prefix.isEmpty() ? name : prefix + "/" + name;
-                long size = Long.parseLong(field(header, 124, 12).trim().isEmpty() ? "0" : field(header, 124, 12).trim(), 8);
+                String octalSize = field(header, 124, 12).trim();
+                long size = octalSize.isEmpty() ? 0 : Long.parseLong(octalSize, 8);
                 long padded = (size + BLOCK - 1) / BLOCK * BLOCK;
                 if (wanted.contains(path) && header[156] != '5') {
                     found.put(path, new String(in.readNBytes((int) size), StandardCharsets.UTF_8));
