@@ -134,15 +134,7 @@ class DatasetGeneratorTest {
     }
 
     private Path pairedSource() throws IOException {
-        Path source = dir.resolve("source");
-        Files.createDirectories(source.resolve("images"));
-        Files.createDirectories(source.resolve("alpha"));
-        for (int i = 0; i < 6; i++) {
-            SyntheticPortraits.Portrait p = SyntheticPortraits.render(32, 48, 7, i);
-            Files.write(source.resolve("images/p" + i + ".jpg"), Codecs.encodeJpeg(p.image(), 90));
-            Files.write(source.resolve("alpha/p" + i + ".png"), Codecs.encodePng(p.matte().channel(3)));
-        }
-        return source;
+        return PairedSource.write(dir.resolve("source"), 6);
     }
 
     @Test

@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shm.runtime.config.ConfigLoader;
 import dev.shm.runtime.config.ShmConfig;
-import dev.shm.runtime.image.Codecs;
 import dev.shm.runtime.progress.Progress;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -36,14 +34,7 @@ class FileNameEncodingTest {
 
     @Test
     void aNameTheLocaleCannotEncodeIsSkippedWithItsReasonAndTheRestIsGenerated() throws Exception {
-        Path source = dir.resolve("source");
-        Files.createDirectories(source.resolve("images"));
-        Files.createDirectories(source.resolve("alpha"));
-        for (int i = 0; i < 5; i++) {
-            SyntheticPortraits.Portrait p = SyntheticPortraits.render(32, 48, 7, i);
-            Files.write(source.resolve("images/p" + i + ".jpg"), Codecs.encodeJpeg(p.image(), 90));
-            Files.write(source.resolve("alpha/p" + i + ".png"), Codecs.encodePng(p.matte().channel(3)));
-        }
+        Path source = PairedSource.write(dir.resolve("source"), 5);
         // "café" in UTF-8 bytes, named through the shell so that this JVM's own encoding does not matter
         run(new ProcessBuilder("bash", "-c", "cp images/p4.jpg images/caf$'\\xc3\\xa9'.jpg"
                 + " && cp alpha/p4.png alpha/caf$'\\xc3\\xa9'.png").directory(source.toFile()), 0);
