@@ -79,7 +79,9 @@ public final class Evaluation {
             if (!trivialSad.isEmpty()) {
                 progress.info(json + " is up to date with the model and the test split, skipping (force to evaluate "
                         + "again)");
-                return gated(EvalReports.readMeans(json), trivialSad, "model " + options.model(), options, true);
+                Map<Metric, Double> means = EvalReports.readMeans(json);
+                return gated(means, trivialSad, options.gate().checks(means, trivialSad), "model " + options.model(),
+                        options, true);
             }
         }
         Evaluator.Report report;
@@ -96,13 +98,12 @@ public final class Evaluation {
         List<QualityGate.Check> checks = options.gate().checks(report.mean(), report.trivialSad());
         EvalReports.write(report, options.outputDir(), options.reportPictures(), new EvalReports.Context(checks,
                 options.settings(), Version.get(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()));
-        return gated(report.mean(), report.trivialSad(), report.model(), options, false);
+        return gated(report.mean(), report.trivialSad(), checks, report.model(), options, false);
     }
 
     /** The gate's checks on the means, written as the JUnit report every run, whether or not it evaluated. */
-    private static Outcome gated(Map<Metric, Double> means, Map<String, Double> trivialSad, String model,
-            Options options, boolean upToDate) {
-        List<QualityGate.Check> checks = options.gate().checks(means, trivialSad);
+    private static Outcome gated(Map<Metric, Double> means, Map<String, Double> trivialSad,
+            List<QualityGate.Check> checks, String model, Options options, boolean upToDate) {
         AtomicFiles.writeString(options.junitReport(), EvalReports.junit(options.suite(), model, means, trivialSad,
                 checks, options.outputDir().resolve(EvalReports.JSON_REPORT)));
         return new Outcome(means, trivialSad, checks, upToDate);
