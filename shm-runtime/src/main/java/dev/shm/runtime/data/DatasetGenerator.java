@@ -402,9 +402,8 @@ public final class DatasetGenerator {
     }
 
     private static void checkOutside(Path target, Path source, String key, ShmException.Fix fix) {
-        Path t = RealPaths.of(target);
-        Path s = RealPaths.of(source);
-        if (t.startsWith(s) || s.startsWith(t)) {
+        if (RealPaths.overlap(target, source)) {
+            Path t = RealPaths.of(target);
             throw new ShmException(key + " (" + target + (t.equals(target.toAbsolutePath().normalize()) ? ""
                     : ", really " + t) + ") overlaps the source dataset " + source
                     + "; generate-data never writes into its source, so choose a folder outside it", fix);

@@ -26,4 +26,11 @@ public final class RealPaths {
             throw new UncheckedIOException("cannot resolve " + existing, e);
         }
     }
+
+    /** Whether one of the two paths really lies inside the other (or they are the same), links followed. */
+    public static boolean overlap(Path a, Path b) {
+        Path realA = of(a);
+        Path realB = of(b);
+        return realA.startsWith(realB) || realB.startsWith(realA);
+    }
 }

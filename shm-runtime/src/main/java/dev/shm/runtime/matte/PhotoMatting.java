@@ -51,9 +51,7 @@ public final class PhotoMatting {
         if (!Files.exists(input)) {
             throw new ShmException("The input " + input + " does not exist; give a photo or a folder of photos");
         }
-        Path realInput = RealPaths.of(input);
-        Path realOutput = RealPaths.of(output);
-        if (Files.isDirectory(input) && realOutput.startsWith(realInput) || realInput.startsWith(realOutput)) {
+        if (RealPaths.overlap(input, output)) {
             throw new ShmException("The output " + output + " and the input " + input + " overlap; shm never writes "
                     + "into its input, so choose an output folder outside it");
         }
@@ -77,8 +75,9 @@ public final class PhotoMatting {
             }
             Raster rgb = decode(photo);
             if (rgb == null) {
-                skipped.add(new Skipped(photo, "not a readable JPEG, PNG, WebP or BMP image"));
-                progress.warn("Skipped " + photo + ": not a readable JPEG, PNG, WebP or BMP image");
+                Skipped unreadable = new Skipped(photo, "not a readable JPEG, PNG, WebP or BMP image");
+                skipped.add(unreadable);
+                progress.warn("Skipped " + photo + ": " + unreadable.reason());
                 task.advance(1);
                 continue;
             }
