@@ -2,10 +2,7 @@ package dev.shm.runtime.engine;
 
 import dev.shm.runtime.ShmException;
 import dev.shm.runtime.data.DatasetLists;
-import dev.shm.runtime.model.onnx.OnnxExporter;
 import dev.shm.runtime.progress.Progress;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,26 +39,21 @@ public final class Engines {
 
     public static MattePredictor open(Path model, Engine engine, int size, Path testList, Progress progress) {
         if (model.getFileName().toString().endsWith(".onnx")) {
-            try {
-                OnnxRuntimePredictor onnx = OnnxRuntimePredictor.open(Files.readAllBytes(model), model.toString());
-                int inputSize = onnx.inputSize();
-                if (inputSize != size) {
-                    onnx.close();
-                    throw new ShmException("The ONNX model " + model + " takes " + inputSize + "x" + inputSize
-                            + " inputs but test.size is " + size + "; export it at that size or set test.size: "
-                            + inputSize);
-                }
-                return onnx;
-            } catch (IOException e) {
-                throw new ShmException("Cannot read " + model + ": " + e.getMessage(), e);
+            OnnxRuntimePredictor onnx = OnnxRuntimePredictor.open(model);
+            int inputSize = onnx.inputSize();
+            if (inputSize != size) {
+                onnx.close();
+                throw new ShmException("The ONNX model " + model + " takes " + inputSize + "x" + inputSize
+                        + " inputs but test.size is " + size + "; export it at that size or set test.size: "
+                        + inputSize);
             }
+            return onnx;
         }
         Dl4jPredictor dl4j = Dl4jPredictor.load(model);
         if (engine == Engine.DL4J) {
             return dl4j;
         }
-        byte[] exported = OnnxExporter.export(dl4j.graph(), 1, size, 11, dl4j.normalisation());
-        OnnxRuntimePredictor onnx = OnnxRuntimePredictor.open(exported, model + " (exported in memory)");
+        OnnxRuntimePredictor onnx = OnnxRuntimePredictor.exportedFrom(dl4j, model, size);
         double difference = parity(dl4j, onnx, size, testList);
         dl4j.close();
         progress.info(String.format(Locale.ROOT, "Evaluating with ONNX Runtime; largest alpha difference to DL4J on the "

@@ -5,9 +5,6 @@ import dev.shm.runtime.image.Matte;
 import dev.shm.runtime.image.Raster;
 import dev.shm.runtime.image.Resize;
 import dev.shm.runtime.model.checkpoint.Checkpoints;
-import dev.shm.runtime.model.onnx.OnnxExporter;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -36,19 +33,12 @@ public final class Matting implements AutoCloseable {
      */
     public static Matting open(Path model) {
         if (model.getFileName().toString().endsWith(".onnx")) {
-            byte[] bytes;
-            try {
-                bytes = Files.readAllBytes(model);
-            } catch (IOException e) {
-                throw new ShmException("Cannot read the model " + model + ": " + e.getMessage(), e);
-            }
-            OnnxRuntimePredictor onnx = OnnxRuntimePredictor.open(bytes, model.toString());
+            OnnxRuntimePredictor onnx = OnnxRuntimePredictor.open(model);
             return new Matting(onnx, onnx.inputSize());
         }
         int size = Checkpoints.readState(model).patchSize();
         try (Dl4jPredictor dl4j = Dl4jPredictor.load(model)) {
-            byte[] exported = OnnxExporter.export(dl4j.graph(), 1, size, 11, dl4j.normalisation());
-            return new Matting(OnnxRuntimePredictor.open(exported, model + " (exported in memory)"), size);
+            return new Matting(OnnxRuntimePredictor.exportedFrom(dl4j, model, size), size);
         }
     }
 

@@ -8,7 +8,9 @@ import dev.shm.runtime.ShmException;
 import dev.shm.runtime.data.MeanStd;
 import dev.shm.runtime.io.NativeCache;
 import dev.shm.runtime.model.onnx.OnnxExporter;
+import java.io.IOException;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -34,6 +36,21 @@ public final class OnnxRuntimePredictor implements MattePredictor {
         this.normalisation = normalisation;
         this.batch = batch;
         this.description = description;
+    }
+
+    /** Opens an exported model file. */
+    public static OnnxRuntimePredictor open(Path model) {
+        try {
+            return open(Files.readAllBytes(model), model.toString());
+        } catch (IOException e) {
+            throw new ShmException("Cannot read the model " + model + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The network of a checkpoint loaded in DL4J, exported in memory at {@code size} and opened in ONNX Runtime. */
+    static OnnxRuntimePredictor exportedFrom(Dl4jPredictor dl4j, Path checkpoint, int size) {
+        return open(OnnxExporter.export(dl4j.graph(), 1, size, 11, dl4j.normalisation()),
+                checkpoint + " (exported in memory)");
     }
 
     /** Opens an exported model (file bytes); {@code description} names it in logs and reports. */
