@@ -34,8 +34,8 @@ import java.util.stream.Collectors;
  * convolutions allocate and free blocks of hundreds of megabytes on every call; by default glibc maps and unmaps
  * each of them, and the kernel then spends about a third of a training step clearing fresh pages. OpenMP's idle
  * threads sleep at once ({@link #THREADS}) instead of spinning on a core that shm's Java kernels need between
- * ND4J's operations. Variables the environment already sets are left as they are. The child reports its progress events, its results and its failure
- * as lines on standard output, which the parent passes on.
+ * ND4J's operations. Variables the environment already sets are left as they are. The child reports its progress
+ * events, its results and its failure as lines on standard output, which the parent passes on.
  */
 public final class TrainingProcess {
     /** glibc's allocator settings for the child. */
@@ -127,7 +127,7 @@ public final class TrainingProcess {
             stopChild = new Thread(child::destroyForcibly, "shm-train-stop");
             Runtime.getRuntime().addShutdownHook(stopChild);
             List<Trainer.PhaseResult> results = new ArrayList<>();
-            String error = null;
+            ShmException error = null;
             Deque<String> lastOutput = new ArrayDeque<>();
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(),
                     StandardCharsets.UTF_8))) {
@@ -138,7 +138,7 @@ public final class TrainingProcess {
                     } else if (line.startsWith(RESULT)) {
                         results.add(result(JSON.readTree(line.substring(RESULT.length()))));
                     } else if (line.startsWith(ERROR)) {
-                        error = JSON.readTree(line.substring(ERROR.length())).asText();
+                        error = failure(JSON.readTree(line.substring(ERROR.length())));
                     } else {
                         output.accept(line);
                         lastOutput.addLast(line);
@@ -150,7 +150,7 @@ public final class TrainingProcess {
             }
             int exit = child.waitFor();
             if (error != null) {
-                throw new ShmException(error);
+                throw error;
             }
             if (exit != 0) {
                 throw new ShmException("The training process exited with code " + exit + "; its last output:\n"
@@ -219,7 +219,7 @@ public final class TrainingProcess {
             out.flush();
             System.exit(0);
         } catch (ShmException e) {
-            report(out, ERROR, JSON.getNodeFactory().textNode(e.getMessage()).toString());
+            report(out, ERROR, json(e));
             System.exit(2);
         } catch (Throwable t) {
             t.printStackTrace(out);
@@ -233,6 +233,21 @@ public final class TrainingProcess {
             out.println(kind + json);
             out.flush();
         }
+    }
+
+    /** A failure as the child reports it: its message and the remedy it names, which the parent spells. */
+    static String json(ShmException failure) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("message", failure.getMessage());
+        if (failure.fix() != null) {
+            node.put("fix", failure.fix().name());
+        }
+        return node.toString();
+    }
+
+    static ShmException failure(JsonNode node) {
+        return new ShmException(node.get("message").asText(),
+                node.hasNonNull("fix") ? ShmException.Fix.valueOf(node.get("fix").asText()) : null);
     }
 
     static String json(Trainer.PhaseResult result) {

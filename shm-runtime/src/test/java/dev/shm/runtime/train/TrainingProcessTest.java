@@ -59,5 +59,6 @@ class TrainingProcessTest {
         ShmException failure = assertThrows(ShmException.class, () -> TrainingProcess.run(launch, classPath,
                 new Progress("train", List.of(events::add)), line -> { }));
         assertTrue(failure.getMessage().contains("no dataset"), failure.getMessage());
+        assertEquals(ShmException.Fix.DATASET, failure.fix(), "the remedy crosses the process boundary");
     }
 }
