@@ -11,7 +11,9 @@ public final class Bench {
             "infer", "ms per image at 320: ONNX Runtime batch 1 and 8 against DL4J, and the GEMM compute floor",
             "eval", "images/s of model-mode shm:eval on 200 eg1800 portraits, ONNX Runtime against DL4J",
             "quality", "eval SAD/MSE/Grad/Conn after a fixed training budget, per training variant, beside trivial predictors",
-            "epoch", "whole epochs of shm:train at 320, batch 8: steps, wait for data, batch-norm statistics, eval, the rest");
+            "epoch", "whole epochs of shm:train at 320, batch 8: steps, wait for data, batch-norm statistics, eval, the rest",
+            "matte", "photos/s of shm:matte's front end on 600x800 photos against the bare ONNX Runtime call at batch 1",
+            "refine", "eval ave SAD and Gradient of a model on eg1800 with and without the guided refinement");
 
     private Bench() {
     }
@@ -27,6 +29,8 @@ public final class Bench {
             case "profile" -> ProfileBench.main(rest);
             case "quality" -> QualityBench.main(rest);
             case "epoch" -> EpochBench.main(rest);
+            case "matte" -> MatteBench.main(rest);
+            case "refine" -> RefineBench.main(rest);
             default -> {
                 System.err.println("Unknown benchmark '" + name + "'. Known:");
                 BENCHES.forEach((key, text) -> System.err.println("  " + key + ": " + text));

@@ -6,7 +6,7 @@ import dev.shm.runtime.data.DatasetGenerator;
 import dev.shm.runtime.data.DatasetLists;
 import dev.shm.runtime.data.SourceLayout;
 import dev.shm.runtime.engine.Engines;
-import dev.shm.runtime.engine.MattePredictor;
+import dev.shm.runtime.matte.MattePredictor;
 import dev.shm.runtime.eval.Evaluator;
 import dev.shm.runtime.io.AtomicFiles;
 import dev.shm.runtime.model.Networks;

@@ -1,7 +1,7 @@
 package dev.shm.bench;
 
 import dev.shm.runtime.data.MeanStd;
-import dev.shm.runtime.engine.OnnxRuntimePredictor;
+import dev.shm.runtime.matte.OnnxRuntimePredictor;
 import dev.shm.runtime.model.Networks;
 import dev.shm.runtime.model.onnx.OnnxExporter;
 import java.util.Arrays;
@@ -59,7 +59,7 @@ public final class InferBench {
     }
 
     private static double onnx(ComputationGraph graph, MeanStd stats, int size, int batch, int runs) {
-        byte[] model = OnnxExporter.export(graph, batch, size, 11, stats);
+        byte[] model = OnnxExporter.export(graph, batch, size, 11, stats.clip());
         try (OnnxRuntimePredictor predictor = OnnxRuntimePredictor.open(model, "bench")) {
             float[] input = new float[batch * 3 * size * size];
             Random random = new Random(1);

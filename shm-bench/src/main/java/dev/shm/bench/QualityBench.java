@@ -4,7 +4,7 @@ import dev.shm.runtime.config.ConfigLoader;
 import dev.shm.runtime.config.Phase;
 import dev.shm.runtime.config.ShmConfig;
 import dev.shm.runtime.engine.Engines;
-import dev.shm.runtime.engine.MattePredictor;
+import dev.shm.runtime.matte.MattePredictor;
 import dev.shm.runtime.eval.Evaluator;
 import dev.shm.runtime.io.AtomicFiles;
 import dev.shm.runtime.metrics.Metric;

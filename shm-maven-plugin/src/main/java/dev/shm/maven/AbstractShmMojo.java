@@ -4,7 +4,7 @@ import dev.shm.runtime.ShmException;
 import dev.shm.runtime.config.ConfigLoader;
 import dev.shm.runtime.config.ShmConfig;
 import dev.shm.runtime.io.DirectoryLock;
-import dev.shm.runtime.progress.JsonLinesSink;
+import dev.shm.runtime.progress.json.JsonLinesSink;
 import dev.shm.runtime.progress.Progress;
 import dev.shm.runtime.progress.ProgressSink;
 import java.io.File;

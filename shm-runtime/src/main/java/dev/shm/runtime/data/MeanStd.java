@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shm.runtime.ShmException;
+import dev.shm.runtime.matte.Normalisation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,11 @@ public record MeanStd(int images, double[] meanClip, double[] stdClip, double[] 
     public static MeanStd of(int images, ChannelStats clip, ChannelStats trimap) {
         return new MeanStd(images, clip.mean(), clip.std(), trimap == null ? null : trimap.mean(),
                 trimap == null ? null : trimap.std());
+    }
+
+    /** The input normalisation these statistics make: the clips' mean and std. */
+    public Normalisation clip() {
+        return new Normalisation(meanClip, stdClip);
     }
 
     public String toJson() {

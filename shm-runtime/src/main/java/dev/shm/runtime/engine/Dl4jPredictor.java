@@ -1,8 +1,9 @@
 package dev.shm.runtime.engine;
 
 import dev.shm.runtime.ShmException;
-import dev.shm.runtime.data.MeanStd;
 import dev.shm.runtime.image.Matte;
+import dev.shm.runtime.matte.MattePredictor;
+import dev.shm.runtime.matte.Normalisation;
 import dev.shm.runtime.model.Networks;
 import dev.shm.runtime.model.checkpoint.CheckpointState;
 import dev.shm.runtime.model.checkpoint.Checkpoints;
@@ -51,8 +52,8 @@ public final class Dl4jPredictor implements MattePredictor {
     }
 
     @Override
-    public MeanStd normalisation() {
-        return state.normalisation();
+    public Normalisation normalisation() {
+        return state.normalisation().clip();
     }
 
     @Override

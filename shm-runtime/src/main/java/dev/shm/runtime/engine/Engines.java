@@ -2,6 +2,14 @@ package dev.shm.runtime.engine;
 
 import dev.shm.runtime.ShmException;
 import dev.shm.runtime.data.DatasetLists;
+import dev.shm.runtime.matte.MattePredictor;
+import dev.shm.runtime.matte.Matting;
+import dev.shm.runtime.matte.ModelSpec;
+import dev.shm.runtime.matte.OnnxRuntimePredictor;
+import dev.shm.runtime.matte.Preprocessing;
+import dev.shm.runtime.matte.Refinement;
+import dev.shm.runtime.model.checkpoint.Checkpoints;
+import dev.shm.runtime.model.onnx.OnnxExporter;
 import dev.shm.runtime.progress.Progress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,7 +47,7 @@ public final class Engines {
 
     public static MattePredictor open(Path model, Engine engine, int size, Path testList, Progress progress) {
         if (model.getFileName().toString().endsWith(".onnx")) {
-            OnnxRuntimePredictor onnx = OnnxRuntimePredictor.open(model);
+            OnnxRuntimePredictor onnx = OnnxRuntimePredictor.open(model, ModelSpec.FROM_MODEL);
             int inputSize = onnx.inputSize();
             if (inputSize != size) {
                 onnx.close();
@@ -53,7 +61,7 @@ public final class Engines {
         if (engine == Engine.DL4J) {
             return dl4j;
         }
-        OnnxRuntimePredictor onnx = OnnxRuntimePredictor.exportedFrom(dl4j, model, size);
+        OnnxRuntimePredictor onnx = exportedFrom(dl4j, model, size, Runtime.getRuntime().availableProcessors());
         double difference = parity(dl4j, onnx, size, testList);
         dl4j.close();
         progress.info(String.format(Locale.ROOT, "Evaluating with ONNX Runtime; largest alpha difference to DL4J on the "
@@ -64,6 +72,30 @@ public final class Engines {
                     + "%.0e); evaluate with the dl4j engine", model, difference, PARITY_TOLERANCE), ShmException.Fix.DL4J_ENGINE);
         }
         return onnx;
+    }
+
+    /**
+     * Many photos to mattes with {@code model}: an ONNX model as {@code spec} describes it, or a checkpoint exported
+     * in memory at the size it was trained at, refined by {@code refinement}; both run in ONNX Runtime, one core a
+     * photo, for {@link dev.shm.runtime.matte.PhotoMatting} to run one photo a core.
+     */
+    public static Matting matting(Path model, ModelSpec spec, Refinement refinement) {
+        if (model.getFileName().toString().endsWith(".onnx")) {
+            return Matting.open(model, spec, 1).refinedBy(refinement);
+        }
+        int size = Checkpoints.readState(model).patchSize();
+        try (Dl4jPredictor dl4j = Dl4jPredictor.load(model)) {
+            return new Matting(exportedFrom(dl4j, model, size, 1), size, refinement);
+        }
+    }
+
+    /**
+     * The network of a checkpoint loaded in DL4J, exported in memory at {@code size} and opened in ONNX Runtime with
+     * {@code threads} cores a run.
+     */
+    static OnnxRuntimePredictor exportedFrom(Dl4jPredictor dl4j, Path checkpoint, int size, int threads) {
+        return OnnxRuntimePredictor.open(OnnxExporter.export(dl4j.graph(), 1, size, 11, dl4j.normalisation()),
+                checkpoint + " (exported in memory)", ModelSpec.FROM_MODEL, threads);
     }
 
     /** The largest alpha difference of two engines on the first test images. */

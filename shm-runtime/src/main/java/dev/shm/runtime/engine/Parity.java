@@ -1,5 +1,6 @@
 package dev.shm.runtime.engine;
 
+import dev.shm.runtime.matte.MattePredictor;
 import java.util.List;
 
 /** How far two engines' mattes are apart on the same inputs: the check before one stands in for the other. */

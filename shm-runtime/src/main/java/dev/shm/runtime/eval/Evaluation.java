@@ -5,7 +5,7 @@ import dev.shm.runtime.Version;
 import dev.shm.runtime.data.DatasetFolders;
 import dev.shm.runtime.data.Split;
 import dev.shm.runtime.engine.Engines;
-import dev.shm.runtime.engine.MattePredictor;
+import dev.shm.runtime.matte.MattePredictor;
 import dev.shm.runtime.io.AtomicFiles;
 import dev.shm.runtime.io.Stamps;
 import dev.shm.runtime.metrics.Metric;

@@ -2,9 +2,9 @@ package dev.shm.runtime.infer;
 
 import dev.shm.runtime.ShmException;
 import dev.shm.runtime.data.DatasetLists;
-import dev.shm.runtime.data.MeanStd;
-import dev.shm.runtime.engine.OnnxRuntimePredictor;
-import dev.shm.runtime.engine.Preprocessing;
+import dev.shm.runtime.matte.Normalisation;
+import dev.shm.runtime.matte.OnnxRuntimePredictor;
+import dev.shm.runtime.matte.Preprocessing;
 import dev.shm.runtime.image.Codecs;
 import dev.shm.runtime.image.Matte;
 import dev.shm.runtime.image.Raster;
@@ -66,7 +66,7 @@ public final class AscendInference {
             throw new ShmException("The test list " + options.testList() + " lists no image");
         }
         byte[] model = read(options.onnx());
-        MeanStd stats;
+        Normalisation stats;
         int modelSize;
         try (OnnxRuntimePredictor probe = OnnxRuntimePredictor.open(model, options.onnx().toString())) {
             stats = probe.normalisation();
@@ -117,7 +117,7 @@ public final class AscendInference {
         Stamps.record(stamp, fingerprint);
     }
 
-    private List<String> preprocess(List<DatasetLists.Entry> entries, Options options, MeanStd stats) {
+    private List<String> preprocess(List<DatasetLists.Entry> entries, Options options, Normalisation stats) {
         Path inputs = options.workDir().resolve(INPUTS);
         long expected = 3L * options.size() * options.size() * 4;
         List<String> stems = new ArrayList<>();

@@ -1,7 +1,7 @@
 package dev.shm.runtime.infer;
 
 import dev.shm.runtime.ShmException;
-import dev.shm.runtime.engine.OnnxRuntimePredictor;
+import dev.shm.runtime.matte.OnnxRuntimePredictor;
 import dev.shm.runtime.io.AtomicFiles;
 import dev.shm.runtime.io.Executables;
 import java.io.IOException;

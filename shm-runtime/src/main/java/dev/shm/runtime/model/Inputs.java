@@ -1,6 +1,5 @@
 package dev.shm.runtime.model;
 
-import dev.shm.runtime.data.MeanStd;
 import dev.shm.runtime.data.Trimaps;
 import dev.shm.runtime.image.Raster;
 import java.util.List;
@@ -10,25 +9,6 @@ import org.nd4j.linalg.factory.Nd4j;
 /** Rasters to network tensors (NCHW float32): normalised images, one-hot trimaps, mattes on 0..1. */
 public final class Inputs {
     private Inputs() {
-    }
-
-    /** (pixel / 255 - mean) / std per RGB channel, planar CHW. */
-    public static float[] normalise(Raster rgb, MeanStd stats) {
-        if (rgb.channels() != 3) {
-            throw new IllegalArgumentException("expected an RGB raster, got " + rgb.channels() + " channels");
-        }
-        int pixels = rgb.width() * rgb.height();
-        float[] out = new float[3 * pixels];
-        byte[] data = rgb.data();
-        for (int c = 0; c < 3; c++) {
-            float mean = (float) stats.meanClip()[c];
-            float scale = (float) (1.0 / (255.0 * stats.stdClip()[c]));
-            float offset = (float) (mean / stats.stdClip()[c]);
-            for (int i = 0; i < pixels; i++) {
-                out[c * pixels + i] = (data[i * 3 + c] & 0xFF) * scale - offset;
-            }
-        }
-        return out;
     }
 
     /** Trimap 0/128/255 to one-hot planes for classes 0 background, 1 unknown, 2 foreground. */

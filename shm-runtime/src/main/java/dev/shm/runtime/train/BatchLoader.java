@@ -124,7 +124,7 @@ final class BatchLoader implements AutoCloseable {
         for (int index : members) {
             SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + index);
             MattingSample sample = Augmentation.apply(MattingSample.load(entries.get(index), ksize), patch, samples, random);
-            float[] image = Inputs.normalise(sample.image(), stats);
+            float[] image = stats.clip().apply(sample.image());
             images.add(image);
             trimaps.add(Inputs.oneHot(sample.trimap()));
             mattes.add(matteLabels(Inputs.matte(sample.alpha()), image));

@@ -432,7 +432,7 @@ public final class Trainer {
             List<float[]> images = new ArrayList<>();
             List<float[]> priors = new ArrayList<>();
             for (MattingSample sample : samples) {
-                images.add(Inputs.normalise(sample.image(), stats));
+                images.add(stats.clip().apply(sample.image()));
                 priors.add(Inputs.oneHot(sample.trimap()));
             }
             INDArray image = Inputs.batch(images, 3, size, size);

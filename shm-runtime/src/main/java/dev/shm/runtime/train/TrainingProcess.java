@@ -7,7 +7,7 @@ import dev.shm.runtime.ShmException;
 import dev.shm.runtime.config.ConfigLoader;
 import dev.shm.runtime.config.Phase;
 import dev.shm.runtime.config.ShmConfig;
-import dev.shm.runtime.progress.JsonLinesSink;
+import dev.shm.runtime.progress.json.JsonLinesSink;
 import dev.shm.runtime.progress.Progress;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -13,7 +13,7 @@ import dev.shm.runtime.config.ShmConfig;
 import dev.shm.runtime.data.DatasetGenerator;
 import dev.shm.runtime.engine.Dl4jPredictor;
 import dev.shm.runtime.engine.Engines;
-import dev.shm.runtime.engine.MattePredictor;
+import dev.shm.runtime.matte.MattePredictor;
 import dev.shm.runtime.image.Codecs;
 import dev.shm.runtime.image.Matte;
 import dev.shm.runtime.metrics.Metric;

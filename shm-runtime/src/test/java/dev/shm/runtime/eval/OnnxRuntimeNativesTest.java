@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shm.runtime.ShmException;
-import dev.shm.runtime.engine.OnnxRuntimePredictor;
+import dev.shm.runtime.matte.OnnxRuntimePredictor;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

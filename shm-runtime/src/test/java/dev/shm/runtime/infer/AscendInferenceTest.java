@@ -9,7 +9,7 @@ import dev.shm.runtime.config.ConfigLoader;
 import dev.shm.runtime.config.ShmConfig;
 import dev.shm.runtime.data.DatasetGenerator;
 import dev.shm.runtime.engine.Engines;
-import dev.shm.runtime.engine.MattePredictor;
+import dev.shm.runtime.matte.MattePredictor;
 import dev.shm.runtime.eval.Evaluator;
 import dev.shm.runtime.export.ModelExport;
 import dev.shm.runtime.metrics.Metric;

@@ -1,6 +1,6 @@
 package dev.shm.runtime.infer;
 
-import dev.shm.runtime.engine.OnnxRuntimePredictor;
+import dev.shm.runtime.matte.OnnxRuntimePredictor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -78,7 +78,7 @@ class InitialWeightsTest {
         TNet.setBilinearKernels(trained);
         MeanStd stats = new MeanStd(1, new double[] {0.5, 0.5, 0.5}, new double[] {0.25, 0.25, 0.25},
                 new double[] {0.5, 0.5, 0.5}, new double[] {0.25, 0.25, 0.25});
-        Path onnx = Files.write(dir.resolve("shm_export.onnx"), OnnxExporter.export(trained, 1, 32, 11, stats));
+        Path onnx = Files.write(dir.resolve("shm_export.onnx"), OnnxExporter.export(trained, 1, 32, 11, stats.clip()));
         ComputationGraph started = Networks.build(Networks.Kind.END_TO_END, 32, 4, 1e-3);
 
         InitialWeights.Report report = InitialWeights.load(onnx, started);

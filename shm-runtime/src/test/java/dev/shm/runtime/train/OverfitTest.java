@@ -40,7 +40,7 @@ class OverfitTest {
         SplittableRandom random = new SplittableRandom(11);
         for (int i = 0; i < IMAGES; i++) {
             Raster alpha = ellipse(8 + 4 * i, 10 + 3 * i, 7 + i, 10 - i);
-            float[] image = Inputs.normalise(photo(alpha, random), stats);
+            float[] image = stats.clip().apply(photo(alpha, random));
             images.add(image);
             trimaps.add(Inputs.oneHot(Trimaps.fromMatte(alpha, 3)));
             float[] truth = Inputs.matte(alpha);

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shm.runtime.ShmException;
 import dev.shm.runtime.config.Phase;
-import dev.shm.runtime.progress.JsonLinesSink;
+import dev.shm.runtime.progress.json.JsonLinesSink;
 import dev.shm.runtime.progress.Progress;
 import dev.shm.runtime.progress.ProgressEvent;
 import java.io.File;

@@ -1,7 +1,8 @@
 package dev.shm.runtime.model.onnx;
 
 import dev.shm.runtime.ShmException;
-import dev.shm.runtime.data.MeanStd;
+import dev.shm.runtime.matte.ModelSpec;
+import dev.shm.runtime.matte.Normalisation;
 import dev.shm.runtime.model.ChannelSoftmax;
 import dev.shm.runtime.model.CompositionVertex;
 import dev.shm.runtime.model.FusionVertex;
@@ -50,14 +51,11 @@ import org.nd4j.shade.protobuf.ByteString;
  * Softmax flattens every axis from the given one.
  */
 public final class OnnxExporter {
-    public static final String INPUT = "input";
+    public static final String INPUT = ModelSpec.INPUT;
     public static final String TRIMAP_OUTPUT = "trimap_logits";
-    public static final String ALPHA_OUTPUT = "alpha";
+    public static final String ALPHA_OUTPUT = ModelSpec.ALPHA;
     public static final int MIN_OPSET = 9;
     public static final int MAX_OPSET = 13;
-    /** Metadata with the RGB mean and std (0..1) the input must be normalised with, comma-separated. */
-    public static final String MEAN_KEY = "shm.mean_clip";
-    public static final String STD_KEY = "shm.std_clip";
 
     private final List<Onnx.NodeProto> nodes = new ArrayList<>();
     private final List<Onnx.TensorProto> initializers = new ArrayList<>();
@@ -68,14 +66,14 @@ public final class OnnxExporter {
     }
 
     /** Serialises {@code graph} (an end-to-end network) for inputs of {@code batch} x 3 x {@code size} x {@code size}. */
-    public static byte[] export(ComputationGraph graph, int batch, int size, int opset, MeanStd normalisation) {
+    public static byte[] export(ComputationGraph graph, int batch, int size, int opset, Normalisation normalisation) {
         if (opset < MIN_OPSET || opset > MAX_OPSET) {
             throw new ShmException("ONNX opset " + opset + " is outside " + MIN_OPSET + ".." + MAX_OPSET
                     + ", the range Ascend's ATC converts; set export opset within it");
         }
         return new OnnxExporter(opset).build(graph, batch, size).toBuilder()
-                .addMetadataProps(entry(MEAN_KEY, join(normalisation.meanClip())))
-                .addMetadataProps(entry(STD_KEY, join(normalisation.stdClip())))
+                .addMetadataProps(entry(ModelSpec.MEAN_KEY, Normalisation.join(normalisation.mean())))
+                .addMetadataProps(entry(ModelSpec.STD_KEY, Normalisation.join(normalisation.std())))
                 .build().toByteArray();
     }
 
@@ -401,14 +399,6 @@ public final class OnnxExporter {
 
     private static Onnx.StringStringEntryProto entry(String key, String value) {
         return Onnx.StringStringEntryProto.newBuilder().setKey(key).setValue(value).build();
-    }
-
-    private static String join(double[] values) {
-        StringBuilder text = new StringBuilder();
-        for (double v : values) {
-            text.append(text.length() == 0 ? "" : ",").append(v);
-        }
-        return text.toString();
     }
 
     private static INDArray flat(INDArray array) {

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.shm.runtime.ShmException;
 import dev.shm.runtime.data.MeanStd;
 import dev.shm.runtime.engine.Engines;
-import dev.shm.runtime.engine.OnnxRuntimePredictor;
+import dev.shm.runtime.matte.OnnxRuntimePredictor;
 import dev.shm.runtime.model.Networks;
 import dev.shm.runtime.model.TNet;
 import dev.shm.runtime.progress.Progress;
@@ -55,7 +55,7 @@ class OnnxExporterTest {
 
     @Test
     void aModelOfAnotherSizeIsRefusedNamingBothSizes(@TempDir Path dir) throws IOException {
-        Path model = Files.write(dir.resolve("small.onnx"), OnnxExporter.export(graph, 1, 32, 11, STATS));
+        Path model = Files.write(dir.resolve("small.onnx"), OnnxExporter.export(graph, 1, 32, 11, STATS.clip()));
         ShmException e = assertThrows(ShmException.class,
                 () -> Engines.open(model, Engines.Engine.AUTO, 64, dir.resolve("test.txt"), Progress.silent("eval")));
         assertEquals("The ONNX model " + model + " takes 32x32 inputs but test.size is 64; export it at that size "
@@ -65,11 +65,11 @@ class OnnxExporterTest {
     @ParameterizedTest
     @ValueSource(ints = {9, 11, 13})
     void onnxRuntimeMatchesTheDl4jNetwork(int opset) {
-        byte[] model = OnnxExporter.export(graph, 1, 32, opset, STATS);
+        byte[] model = OnnxExporter.export(graph, 1, 32, opset, STATS.clip());
         double worstAlpha = 0;
         double worstLogits = 0;
         try (OnnxRuntimePredictor onnx = OnnxRuntimePredictor.open(model, "test model")) {
-            assertEquals(0.4, onnx.normalisation().meanClip()[0], 1e-12);
+            assertEquals(0.4, onnx.normalisation().mean()[0], 1e-12);
             Random random = new Random(opset);
             for (int trial = 0; trial < 3; trial++) {
                 float[] image = new float[3 * 32 * 32];
@@ -95,7 +95,7 @@ class OnnxExporterTest {
 
     @Test
     void opsetOutsideWhatAtcConvertsIsRefused() {
-        ShmException e = assertThrows(ShmException.class, () -> OnnxExporter.export(graph, 1, 32, 14, STATS));
+        ShmException e = assertThrows(ShmException.class, () -> OnnxExporter.export(graph, 1, 32, 14, STATS.clip()));
         assertTrue(e.getMessage().contains("outside 9..13"), e.getMessage());
     }
 }

@@ -1,8 +1,10 @@
-package dev.shm.runtime.progress;
+package dev.shm.runtime.progress.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.shm.runtime.progress.ProgressEvent;
+import dev.shm.runtime.progress.ProgressSink;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;

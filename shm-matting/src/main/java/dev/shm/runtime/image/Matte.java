@@ -42,7 +42,9 @@ public record Matte(int width, int height, float[] values) {
     public Raster toRaster() {
         byte[] data = new byte[values.length];
         for (int i = 0; i < values.length; i++) {
-            data[i] = (byte) Math.round(Math.min(1f, Math.max(0f, values[i])) * 255f);
+            float level = Math.min(1f, Math.max(0f, values[i])) * 255f;
+            // Math.round(level), exactly: level is in [0, 255], so adding 0.5 in double is exact and truncation floors
+            data[i] = (byte) (int) (level + 0.5d);
         }
         return new Raster(width, height, 1, data);
     }

@@ -2,18 +2,14 @@ package dev.shm.runtime.matte;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shm.runtime.ShmException;
-import dev.shm.runtime.data.MeanStd;
-import dev.shm.runtime.data.SyntheticPortraits;
-import dev.shm.runtime.engine.Matting;
 import dev.shm.runtime.image.Codecs;
 import dev.shm.runtime.image.Matte;
 import dev.shm.runtime.image.Raster;
-import dev.shm.runtime.model.Networks;
-import dev.shm.runtime.model.onnx.OnnxExporter;
 import dev.shm.runtime.progress.Progress;
 import dev.shm.runtime.progress.ProgressEvent;
 import java.io.IOException;
@@ -21,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,14 +33,13 @@ class PhotoMattingTest {
 
     @BeforeAll
     static void exportAModel() throws IOException {
-        MeanStd stats = new MeanStd(0, new double[] {0.5, 0.45, 0.4}, new double[] {0.25, 0.25, 0.25}, null, null);
-        model = Files.write(shared.resolve("shm_export.onnx"),
-                OnnxExporter.export(Networks.build(Networks.Kind.END_TO_END, 32, 3, 1e-4), 1, 32, 11, stats));
+        model = Files.write(shared.resolve("shm_export.onnx"), TinyOnnx.shmExport(32, "0.5,0.45,0.4", "0.25,0.25,0.25"));
     }
 
     private Path photo(String name, int width, int height, int index) throws IOException {
-        return Files.write(dir.resolve("in").resolve(name),
-                Codecs.encodePng(SyntheticPortraits.render(width, height, 11, index).image()));
+        byte[] rgb = new byte[width * height * 3];
+        new Random(index).nextBytes(rgb);
+        return Files.write(dir.resolve("in").resolve(name), Codecs.encodePng(new Raster(width, height, 3, rgb)));
     }
 
     @Test
@@ -74,7 +70,7 @@ class PhotoMattingTest {
             Files.copy(in, photo);
         }
         try (Matting matting = Matting.open(model)) {
-            PhotoMatting.run(matting, model, photo, dir.resolve("out"), Progress.silent("matte"));
+            PhotoMatting.run(matting, model, options(photo, dir.resolve("out")), Progress.silent("matte"));
         }
         Raster alpha = Codecs.decode(Files.readAllBytes(dir.resolve("out/alpha/turned.png")));
         Raster cutout = Codecs.decode(Files.readAllBytes(dir.resolve("out/cutout/turned.png")));
@@ -92,7 +88,7 @@ class PhotoMattingTest {
         List<ProgressEvent> events = new ArrayList<>();
         Path out = dir.resolve("out");
         try (Matting matting = Matting.open(model)) {
-            PhotoMatting.Result first = PhotoMatting.run(matting, model, dir.resolve("in"), out,
+            PhotoMatting.Result first = PhotoMatting.run(matting, model, options(dir.resolve("in"), out),
                     new Progress("matte", List.of(events::add)));
             assertEquals(2, first.matted());
             assertEquals(1, first.skipped().size());
@@ -106,14 +102,44 @@ class PhotoMattingTest {
             assertEquals(4, cutout.channels());
             byte[] before = Files.readAllBytes(dir.resolve("in/a.png"));
 
-            PhotoMatting.Result again = PhotoMatting.run(matting, model, dir.resolve("in"), out, Progress.silent("m"));
+            PhotoMatting.Result again = PhotoMatting.run(matting, model, options(dir.resolve("in"), out),
+                    Progress.silent("m"));
             assertEquals(0, again.matted());
             assertEquals(2, again.upToDate());
             assertArrayEquals(before, Files.readAllBytes(dir.resolve("in/a.png")), "the input is never written");
 
             ShmException inside = assertThrows(ShmException.class, () -> PhotoMatting.run(matting, model,
-                    dir.resolve("in"), dir.resolve("in/out"), Progress.silent("m")));
+                    options(dir.resolve("in"), dir.resolve("in/out")), Progress.silent("m")));
             assertTrue(inside.getMessage().contains("overlap"), inside.getMessage());
         }
+    }
+
+    @Test
+    void onlyTheMatteOrACompositeOnABackgroundIsWrittenWhenAskedAndChangingThatMattesAgain() throws IOException {
+        Files.createDirectories(dir.resolve("in"));
+        photo("a.png", 30, 20, 3);
+        Path out = dir.resolve("out");
+        try (Matting matting = Matting.open(model)) {
+            PhotoMatting.run(matting, model, new PhotoMatting.Options(dir.resolve("in"), out, null, true),
+                    Progress.silent("m"));
+            assertTrue(Files.isRegularFile(out.resolve("alpha/a.png")));
+            assertFalse(Files.exists(out.resolve("cutout")), "matte only");
+
+            PhotoMatting.Result green = PhotoMatting.run(matting, model, new PhotoMatting.Options(dir.resolve("in"),
+                    out, Background.parse("#00ff00"), false), Progress.silent("m"));
+            assertEquals(1, green.matted(), "other options make other outputs");
+            Raster composite = Codecs.decode(Files.readAllBytes(out.resolve("composite/a.png")));
+            assertEquals(3, composite.channels());
+            Raster photo = Codecs.decodeRgb(Files.readAllBytes(dir.resolve("in/a.png")));
+            Raster alpha = Codecs.decode(Files.readAllBytes(out.resolve("alpha/a.png")));
+            float a = alpha.sample(4, 5, 0) / 255f;
+            assertEquals(a * photo.sample(4, 5, 1) + (1 - a) * 255, composite.sample(4, 5, 1), 1.01,
+                    "alpha-weighted photo over green");
+            assertEquals(Math.round(a * photo.sample(4, 5, 0)), composite.sample(4, 5, 0), 1.01);
+        }
+    }
+
+    private static PhotoMatting.Options options(Path input, Path output) {
+        return new PhotoMatting.Options(input, output, null, false);
     }
 }

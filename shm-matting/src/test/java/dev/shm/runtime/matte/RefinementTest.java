@@ -1,0 +1,90 @@
+package dev.shm.runtime.matte;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.shm.runtime.image.Matte;
+import dev.shm.runtime.image.Raster;
+import dev.shm.runtime.image.Resize;
+import org.junit.jupiter.api.Test;
+
+class RefinementTest {
+
+    @Test
+    void aBoxMeanAveragesTheWindowCutAtTheBorders() {
+        assertArrayEquals(new float[] {1.5f, 2f, 2.5f}, Refinement.boxMean(new float[] {1, 2, 3}, 3, 1, 1), 1e-6f);
+        // 2x2, radius 1: every window holds all four
+        assertArrayEquals(new float[] {2.5f, 2.5f, 2.5f, 2.5f}, Refinement.boxMean(new float[] {1, 2, 3, 4}, 2, 2, 1),
+                1e-6f);
+    }
+
+    @Test
+    void anAlphaThatIsALinearFunctionOfTheGuideIsFittedExactly() {
+        float[] guide = {0.1f, 0.4f, 0.2f, 0.9f, 0.5f, 0.3f, 0.7f, 0.6f, 0.8f};
+        float[] alpha = new float[guide.length];
+        for (int i = 0; i < guide.length; i++) {
+            alpha[i] = 0.5f * guide[i] + 0.1f;
+        }
+        float[][] ab = Refinement.coefficients(guide, alpha, 3, 3, 1, 0);
+        for (int i = 0; i < guide.length; i++) {
+            assertEquals(0.5, ab[0][i], 1e-4, "a at " + i);
+            assertEquals(0.1, ab[1][i], 1e-4, "b at " + i);
+        }
+    }
+
+    @Test
+    void withoutRefinementTheAlphaIsUpsampledBicubicAndClamped() {
+        Matte small = new Matte(2, 2, new float[] {-0.5f, 0.2f, 0.8f, 1.5f});
+        Raster photo = new Raster(4, 4, 3, new byte[48]);
+        Matte expected = Resize.to(small, 4, 4, Resize.Interpolation.CUBIC).clamped();
+        assertArrayEquals(expected.values(), Refinement.NONE.apply(small, photo, photo).values());
+    }
+
+    @Test
+    void theGuidedFilterPutsTheEdgeOfASmallAlphaWhereThePhotoHasIt() {
+        // a white figure right of column 13 on black, 32x8; the network saw the photo at 8x2 and its alpha there is
+        // right: the seen photo's own brightness
+        Raster photo = twoTone(32, 8, 13);
+        Raster seen = Resize.to(photo, 8, 2, Resize.Interpolation.CUBIC);
+        float[] right = new float[16];
+        for (int i = 0; i < 16; i++) {
+            right[i] = (seen.data()[i * 3] & 0xFF) / 255f;
+        }
+        Matte small = new Matte(8, 2, right);
+        Matte plain = Refinement.NONE.apply(small, seen, photo);
+        Matte guided = Refinement.guided().apply(small, seen, photo);
+        double plainError = 0;
+        double guidedError = 0;
+        for (int y = 0; y < 8; y++) {
+            for (int x = 0; x < 32; x++) {
+                float truth = x >= 13 ? 1 : 0;
+                plainError += Math.abs(plain.values()[y * 32 + x] - truth);
+                guidedError += Math.abs(guided.values()[y * 32 + x] - truth);
+            }
+        }
+        assertTrue(guidedError < 0.25 * plainError, "guided " + guidedError + " against bicubic " + plainError);
+    }
+
+    @Test
+    void refinementsAreParsedFromTheirNames() {
+        assertTrue(Refinement.parse("none").isNone());
+        assertEquals(Refinement.guided(), Refinement.parse(" Guided "));
+        assertEquals(new Refinement(4, 0.01), Refinement.parse("guided:4,0.01"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Refinement.parse("sharp"));
+        assertTrue(e.getMessage().contains("guided:RADIUS,EPSILON"), e.getMessage());
+    }
+
+    private static Raster twoTone(int width, int height, int edge) {
+        byte[] data = new byte[width * height * 3];
+        for (int y = 0; y < height; y++) {
+            for (int x = edge; x < width; x++) {
+                for (int c = 0; c < 3; c++) {
+                    data[(y * width + x) * 3 + c] = (byte) 255;
+                }
+            }
+        }
+        return new Raster(width, height, 3, data);
+    }
+}
