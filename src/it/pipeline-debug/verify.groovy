@@ -64,7 +64,8 @@ def coordinates = "${plugin.group(1)}:${plugin.group(2)}:${plugin.group(3)}"
 def photos = new File(basedir, 'target/shm/datasets/test/clip_img')
 def matted = new File(elsewhere, 'mattes')
 def command = [new File(System.getProperty('maven.home'), 'bin/mvn').path, '-B', '-o', "${coordinates}:matte",
-               "-Dshm.input=${photos}", "-Dshm.model=${new File(export, 'shm_export.onnx')}", "-Dshm.output=${matted}"]
+               "-Dshm.input=${photos}", "-Dshm.model=${new File(export, 'shm_export.onnx')}", "-Dshm.output=${matted}",
+               '-Dshm.refine=none']
 def run = new ProcessBuilder(command.collect { it.toString() }).directory(elsewhere).redirectErrorStream(true).start()
 def output = run.inputStream.text
 assert run.waitFor() == 0 : output
@@ -73,4 +74,21 @@ assert new File(matted, 'alpha').listFiles().length == 6 && new File(matted, 'cu
 assert elsewhere.list().toList() == ['mattes'] : 'nothing else is written where it ran: ' + elsewhere.list()
 def alphaName = new File(matted, 'alpha').listFiles()[0].name
 assert new File(photos, alphaName.replace('.png', '.jpg')).isFile() : 'each alpha is named after its photo'
+
+// the goal's 8-bit alphas are eval's 16-bit predictions of the same model (on the debug test photos), rounded
+def predictions = new File(basedir, 'target/shm/eval/predictions').listFiles()
+assert predictions.length > 0
+predictions.each { predicted ->
+    def alphaFile = new File(matted, "alpha/${predicted.name}")
+    def eight = javax.imageio.ImageIO.read(alphaFile).raster
+    def sixteen = javax.imageio.ImageIO.read(predicted).raster
+    assert eight.width == sixteen.width && eight.height == sixteen.height
+    double worst = 0
+    for (int y = 0; y < eight.height; y++) {
+        for (int x = 0; x < eight.width; x++) {
+            worst = Math.max(worst, Math.abs(eight.getSample(x, y, 0) - sixteen.getSample(x, y, 0) * 255.0 / 65535.0))
+        }
+    }
+    assert worst <= 0.5 + 0.5 * 255.0 / 65535.0 : "${alphaFile.name}: ${worst} levels from eval's prediction"
+}
 return true
