@@ -56,8 +56,9 @@ public record Normalisation(double[] mean, double[] std) {
         float[] out = new float[3 * pixels];
         byte[] data = rgb.data();
         for (int c = 0; c < 3; c++) {
+            float channelMean = (float) mean[c];
             float scale = (float) (1.0 / (255.0 * std[c]));
-            float offset = (float) (mean[c] / std[c]);
+            float offset = (float) (channelMean / std[c]);
             for (int i = 0; i < pixels; i++) {
                 out[c * pixels + i] = (data[i * 3 + c] & 0xFF) * scale - offset;
             }
