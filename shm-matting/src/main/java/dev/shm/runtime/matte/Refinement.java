@@ -95,24 +95,24 @@ public record Refinement(int radius, double epsilon) {
             float a = Math.min(1f, Math.max(0f, alpha[i]));
             doubt[i] = 4 * a * (1 - a);
         }
-        float[] rows = new float[alpha.length];
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
+        float[] rows = largestWithin(doubt, height, width, width, 1, radius);
+        return largestWithin(rows, width, 1, height, width, radius);
+    }
+
+    /**
+     * The largest value within {@code radius} along each of {@code lines} lines of {@code length} values, a line
+     * starting every {@code lineStride} values and its values {@code step} apart: rows or columns of an image.
+     */
+    private static float[] largestWithin(float[] values, int lines, int lineStride, int length, int step, int radius) {
+        float[] out = new float[values.length];
+        for (int line = 0; line < lines; line++) {
+            int start = line * lineStride;
+            for (int i = 0; i < length; i++) {
                 float most = 0;
-                for (int k = Math.max(0, x - radius); k <= Math.min(width - 1, x + radius); k++) {
-                    most = Math.max(most, doubt[y * width + k]);
+                for (int k = Math.max(0, i - radius); k <= Math.min(length - 1, i + radius); k++) {
+                    most = Math.max(most, values[start + k * step]);
                 }
-                rows[y * width + x] = most;
-            }
-        }
-        float[] out = new float[alpha.length];
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                float most = 0;
-                for (int k = Math.max(0, y - radius); k <= Math.min(height - 1, y + radius); k++) {
-                    most = Math.max(most, rows[k * width + x]);
-                }
-                out[y * width + x] = most;
+                out[start + i * step] = most;
             }
         }
         return out;

@@ -96,5 +96,8 @@ class RefinementTest {
         // 4a(1-a): 0 at 0 and 1, 1 at 0.5, 0.75 at 0.25; then the largest within radius 1
         float[] doubt = Refinement.uncertainty(new float[] {0, 0, 0.25f, 1, 1, 1.2f}, 6, 1, 1);
         assertArrayEquals(new float[] {0, 0.75f, 0.75f, 0.75f, 0, 0}, doubt, 1e-6f);
+        // 3x3, a 0.5 in the top-left corner: its window of radius 1 is the top-left 2x2
+        float[] corner = Refinement.uncertainty(new float[] {0.5f, 0, 0, 0, 0, 0, 0, 0, 0}, 3, 3, 1);
+        assertArrayEquals(new float[] {1, 1, 0, 1, 1, 0, 0, 0, 0}, corner, 1e-6f);
     }
 }
