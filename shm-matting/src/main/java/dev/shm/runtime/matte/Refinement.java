@@ -6,10 +6,10 @@ import dev.shm.runtime.image.Resize;
 import java.util.Locale;
 
 /**
- * How the network's small alpha becomes the photo's: plain bicubic upsampling, or the fast guided filter (He and Sun,
- * 2015), which fits the alpha locally as {@code a * gray + b} against the photo resized as the network saw it, within
- * windows of {@code radius} network pixels and with regulariser {@code epsilon}, then applies the upsampled
- * {@code a} and {@code b} to the full-resolution photo, so the matte's edges follow the photo's own.
+ * How the network's small alpha becomes the photo's: plain bicubic upsampling, or the fast colour guided filter (He
+ * and Sun, 2015), which fits the alpha locally as {@code a . RGB + b} against the photo resized as the network saw
+ * it, within windows of {@code radius} network pixels and with regulariser {@code epsilon}, then applies the
+ * upsampled {@code a} and {@code b} to the full-resolution photo, so the matte's edges follow the photo's own.
  */
 public record Refinement(int radius, double epsilon) {
     /** The refinement shm:matte and the command line use unless told otherwise. */
@@ -49,7 +49,7 @@ public record Refinement(int radius, double epsilon) {
 
     /** The guided filter with the radius and epsilon of the lowest SAD on eg1800's eval split (README). */
     public static Refinement guided() {
-        return new Refinement(1, 1e-3);
+        return new Refinement(1, 1e-5);
     }
 
     public boolean isNone() {
@@ -71,14 +71,18 @@ public record Refinement(int radius, double epsilon) {
         }
         Raster guide = seen.width() == small.width() && seen.height() == small.height() ? seen
                 : Resize.to(seen, small.width(), small.height(), Resize.Interpolation.LINEAR);
-        float[][] ab = coefficients(gray(guide), small.values(), small.width(), small.height(), radius, epsilon);
-        Matte a = up(ab[0], small, photo);
-        Matte b = up(ab[1], small, photo);
+        float[][] ab = colourCoefficients(guide, small.values(), small.width(), small.height(), radius, epsilon);
+        Matte[] up = new Matte[4];
+        for (int k = 0; k < 4; k++) {
+            up[k] = up(ab[k], small, photo);
+        }
         Matte band = up(uncertainty(small.values(), small.width(), small.height(), radius), small, photo);
-        float[] full = gray(photo);
+        byte[] rgb = photo.data();
         float[] out = plain.values();
         for (int i = 0; i < out.length; i++) {
-            float guided = Math.min(1f, Math.max(0f, a.values()[i] * full[i] + b.values()[i]));
+            float q = up[0].values()[i] * (rgb[i * 3] & 0xFF) / 255f + up[1].values()[i] * (rgb[i * 3 + 1] & 0xFF) / 255f
+                    + up[2].values()[i] * (rgb[i * 3 + 2] & 0xFF) / 255f + up[3].values()[i];
+            float guided = Math.min(1f, Math.max(0f, q));
             out[i] += band.values()[i] * (guided - out[i]);
         }
         return plain;
@@ -124,29 +128,72 @@ public record Refinement(int radius, double epsilon) {
     }
 
     /**
-     * The guided filter's mean coefficients: per pixel, {@code a} and {@code b} of the least-squares fit
-     * {@code p ~ a * I + b} in each window, averaged over the windows that hold the pixel.
+     * The colour guided filter's mean coefficients: per pixel the least-squares fit {@code p ~ a . I + b} over the
+     * RGB guide in each window, {@code a = (Sigma + epsilon U)^-1 cov(I, p)}, averaged over the windows that hold the
+     * pixel: {@code a_r, a_g, a_b, b}.
      */
-    static float[][] coefficients(float[] guide, float[] p, int width, int height, int radius, double epsilon) {
-        float[] meanI = boxMean(guide, width, height, radius);
+    static float[][] colourCoefficients(Raster guide, float[] p, int width, int height, int radius, double epsilon) {
+        int n = p.length;
+        float[][] channel = new float[3][n];
+        byte[] data = guide.data();
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < 3; c++) {
+                channel[c][i] = (data[i * 3 + c] & 0xFF) / 255f;
+            }
+        }
+        float[][] mean = new float[3][];
+        float[][] meanIp = new float[3][];
         float[] meanP = boxMean(p, width, height, radius);
-        float[] ii = new float[guide.length];
-        float[] ip = new float[guide.length];
-        for (int i = 0; i < guide.length; i++) {
-            ii[i] = guide[i] * guide[i];
-            ip[i] = guide[i] * p[i];
+        for (int c = 0; c < 3; c++) {
+            mean[c] = boxMean(channel[c], width, height, radius);
+            float[] ip = new float[n];
+            for (int i = 0; i < n; i++) {
+                ip[i] = channel[c][i] * p[i];
+            }
+            meanIp[c] = boxMean(ip, width, height, radius);
         }
-        float[] meanII = boxMean(ii, width, height, radius);
-        float[] meanIP = boxMean(ip, width, height, radius);
-        float[] a = new float[guide.length];
-        float[] b = new float[guide.length];
-        for (int i = 0; i < guide.length; i++) {
-            float variance = meanII[i] - meanI[i] * meanI[i];
-            float covariance = meanIP[i] - meanI[i] * meanP[i];
-            a[i] = (float) (covariance / (variance + epsilon));
-            b[i] = meanP[i] - a[i] * meanI[i];
+        int[][] pairs = {{0, 0}, {0, 1}, {0, 2}, {1, 1}, {1, 2}, {2, 2}};
+        float[][] products = new float[6][];
+        for (int k = 0; k < 6; k++) {
+            float[] product = new float[n];
+            for (int i = 0; i < n; i++) {
+                product[i] = channel[pairs[k][0]][i] * channel[pairs[k][1]][i];
+            }
+            products[k] = boxMean(product, width, height, radius);
         }
-        return new float[][] {boxMean(a, width, height, radius), boxMean(b, width, height, radius)};
+        float[][] ab = new float[4][n];
+        for (int i = 0; i < n; i++) {
+            double[] s = new double[6];
+            for (int k = 0; k < 6; k++) {
+                s[k] = products[k][i] - (double) mean[pairs[k][0]][i] * mean[pairs[k][1]][i];
+            }
+            s[0] += epsilon;
+            s[3] += epsilon;
+            s[5] += epsilon;
+            double[] cov = new double[3];
+            for (int c = 0; c < 3; c++) {
+                cov[c] = meanIp[c][i] - (double) mean[c][i] * meanP[i];
+            }
+            // the inverse of the symmetric 3x3 [s0 s1 s2; s1 s3 s4; s2 s4 s5] by cofactors
+            double i00 = s[3] * s[5] - s[4] * s[4];
+            double i01 = s[2] * s[4] - s[1] * s[5];
+            double i02 = s[1] * s[4] - s[2] * s[3];
+            double i11 = s[0] * s[5] - s[2] * s[2];
+            double i12 = s[1] * s[2] - s[0] * s[4];
+            double i22 = s[0] * s[3] - s[1] * s[1];
+            double det = s[0] * i00 + s[1] * i01 + s[2] * i02;
+            double ar = (i00 * cov[0] + i01 * cov[1] + i02 * cov[2]) / det;
+            double ag = (i01 * cov[0] + i11 * cov[1] + i12 * cov[2]) / det;
+            double ab2 = (i02 * cov[0] + i12 * cov[1] + i22 * cov[2]) / det;
+            ab[0][i] = (float) ar;
+            ab[1][i] = (float) ag;
+            ab[2][i] = (float) ab2;
+            ab[3][i] = (float) (meanP[i] - ar * mean[0][i] - ag * mean[1][i] - ab2 * mean[2][i]);
+        }
+        for (int k = 0; k < 4; k++) {
+            ab[k] = boxMean(ab[k], width, height, radius);
+        }
+        return ab;
     }
 
     /** The mean over the (2r+1)² window around each pixel, the window cut at the borders. */
@@ -170,18 +217,6 @@ public record Refinement(int radius, double epsilon) {
                         - integral[bottom * (width + 1) + left] + integral[top * (width + 1) + left];
                 out[y * width + x] = (float) (sum / ((bottom - top) * (right - left)));
             }
-        }
-        return out;
-    }
-
-    /** Luma (ITU-R BT.601) on 0..1. */
-    static float[] gray(Raster rgb) {
-        int pixels = rgb.width() * rgb.height();
-        byte[] data = rgb.data();
-        float[] out = new float[pixels];
-        for (int i = 0; i < pixels; i++) {
-            out[i] = (0.299f * (data[i * 3] & 0xFF) + 0.587f * (data[i * 3 + 1] & 0xFF)
-                    + 0.114f * (data[i * 3 + 2] & 0xFF)) / 255f;
         }
         return out;
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.shm.runtime.image.Matte;
 import dev.shm.runtime.image.Raster;
 import dev.shm.runtime.image.Resize;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class RefinementTest {
@@ -21,16 +22,20 @@ class RefinementTest {
     }
 
     @Test
-    void anAlphaThatIsALinearFunctionOfTheGuideIsFittedExactly() {
-        float[] guide = {0.1f, 0.4f, 0.2f, 0.9f, 0.5f, 0.3f, 0.7f, 0.6f, 0.8f};
-        float[] alpha = new float[guide.length];
-        for (int i = 0; i < guide.length; i++) {
-            alpha[i] = 0.5f * guide[i] + 0.1f;
+    void anAlphaThatIsALinearFunctionOfTheGuidesColoursIsFittedExactly() {
+        byte[] rgb = new byte[4 * 4 * 3];
+        new Random(7).nextBytes(rgb);
+        float[] alpha = new float[16];
+        for (int i = 0; i < 16; i++) {
+            alpha[i] = 0.5f * (rgb[i * 3] & 0xFF) / 255f + 0.2f * (rgb[i * 3 + 1] & 0xFF) / 255f
+                    - 0.1f * (rgb[i * 3 + 2] & 0xFF) / 255f + 0.1f;
         }
-        float[][] ab = Refinement.coefficients(guide, alpha, 3, 3, 1, 0);
-        for (int i = 0; i < guide.length; i++) {
-            assertEquals(0.5, ab[0][i], 1e-4, "a at " + i);
-            assertEquals(0.1, ab[1][i], 1e-4, "b at " + i);
+        float[][] ab = Refinement.colourCoefficients(new Raster(4, 4, 3, rgb), alpha, 4, 4, 1, 0);
+        for (int i = 0; i < 16; i++) {
+            assertEquals(0.5, ab[0][i], 1e-3, "a red at " + i);
+            assertEquals(0.2, ab[1][i], 1e-3, "a green at " + i);
+            assertEquals(-0.1, ab[2][i], 1e-3, "a blue at " + i);
+            assertEquals(0.1, ab[3][i], 1e-3, "b at " + i);
         }
     }
 
@@ -75,6 +80,7 @@ class RefinementTest {
         assertTrue(Refinement.parse("none").isNone());
         assertEquals(Refinement.guided(), Refinement.parse(" Guided "));
         assertEquals(new Refinement(4, 0.01), Refinement.parse("guided:4,0.01"));
+        assertEquals(new Refinement(1, 1e-5), Refinement.guided());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Refinement.parse("sharp"));
         assertTrue(e.getMessage().contains("guided:RADIUS,EPSILON"), e.getMessage());
     }
