@@ -74,10 +74,6 @@ public final class Matting implements AutoCloseable {
         return predictor.threadsPerRun();
     }
 
-    public Refinement refinement() {
-        return refinement;
-    }
-
     /** What runs, for logs, reports and fingerprints. */
     public String describe() {
         return predictor.describe() + " at " + size + "x" + size + ", refinement " + refinement.describe();

@@ -1,5 +1,8 @@
 package dev.shm.runtime.matte;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * What running an ONNX matting model takes beyond the file: the side of the square input, the input's
  * normalisation and which output is the alpha. shm's own exports carry all three (static input shape, metadata,
@@ -57,11 +60,19 @@ public record ModelSpec(int size, Normalisation normalisation, String alphaOutpu
         return new ModelSpec(size, normalisation, nameOrIndex);
     }
 
-    /** Whether anything is given, for fingerprints and logs. */
+    /** What is given, comma-separated, or "" when everything is read from the model: for logs and fingerprints. */
     public String describe() {
-        return (size == 0 ? "" : "size " + size + " ")
-                + (normalisation == null ? "" : "mean " + Normalisation.join(normalisation.mean()) + " std "
-                        + Normalisation.join(normalisation.std()) + " ")
-                + (alphaOutput == null ? "" : "alpha output " + alphaOutput);
+        List<String> given = new ArrayList<>();
+        if (size > 0) {
+            given.add("size " + size);
+        }
+        if (normalisation != null) {
+            given.add("mean " + Normalisation.join(normalisation.mean()) + " std "
+                    + Normalisation.join(normalisation.std()));
+        }
+        if (alphaOutput != null) {
+            given.add("alpha output " + alphaOutput);
+        }
+        return String.join(", ", given);
     }
 }

@@ -108,7 +108,9 @@ public final class OnnxRuntimePredictor implements MattePredictor {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             options.setIntraOpNumThreads(threads);
             session = OrtEnvironment.getEnvironment().createSession(model, options);
-            return new OnnxRuntimePredictor(session, spec, "ONNX Runtime " + description, threads);
+            String given = spec.describe();
+            return new OnnxRuntimePredictor(session, spec, "ONNX Runtime " + description
+                    + (given.isEmpty() ? "" : " (" + given + ")"), threads);
         } catch (OrtException | RuntimeException e) {
             closeQuietly(session);
             if (e instanceof ShmException shm) {

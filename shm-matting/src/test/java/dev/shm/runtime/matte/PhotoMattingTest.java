@@ -142,4 +142,22 @@ class PhotoMattingTest {
     private static PhotoMatting.Options options(Path input, Path output) {
         return new PhotoMatting.Options(input, output, null, false);
     }
+
+    @Test
+    void aForeignModelGivenAnotherNormalisationMattesAgainInsteadOfKeepingTheOldOutputs() throws IOException {
+        Files.createDirectories(dir.resolve("in"));
+        photo("a.png", 20, 10, 4);
+        Path foreign = Files.write(dir.resolve("foreign.onnx"), TinyOnnx.model(16, 1, false, "image",
+                new String[] {"mask"}, java.util.Map.of()));
+        Path out = dir.resolve("out");
+        PhotoMatting.Options options = new PhotoMatting.Options(dir.resolve("in"), out, null, true);
+        List<Integer> matted = new ArrayList<>();
+        for (String mean : List.of("0.5,0.5,0.5", "0.5,0.5,0.5", "0.2,0.2,0.2")) {
+            ModelSpec spec = ModelSpec.parse(null, mean, "0.25,0.25,0.25", null);
+            try (Matting matting = Matting.open(foreign, spec)) {
+                matted.add(PhotoMatting.run(matting, foreign, options, Progress.silent("m")).matted());
+            }
+        }
+        assertEquals(List.of(1, 0, 1), matted, "matted, then up to date, then matted again with the other mean");
+    }
 }
