@@ -11,6 +11,7 @@ import dev.shm.runtime.image.Raster;
 import dev.shm.runtime.io.AtomicFiles;
 import dev.shm.runtime.io.RealPaths;
 import dev.shm.runtime.io.Stamps;
+import dev.shm.runtime.io.Threads;
 import dev.shm.runtime.progress.Progress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,9 +25,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
 import java.util.stream.Stream;
 
 /**
@@ -101,7 +100,7 @@ public final class PhotoMatting {
         long started = System.nanoTime();
         int workers = Math.max(1, Math.min(todo.size(),
                 Runtime.getRuntime().availableProcessors() / Math.max(1, matting.threadsPerPhoto())));
-        ExecutorService pool = Executors.newFixedThreadPool(workers, daemon("shm-matte"));
+        ExecutorService pool = Threads.daemonPool(workers, "shm-matte");
         try {
             List<Future<?>> photos = new ArrayList<>();
             for (Path photo : todo) {
@@ -164,14 +163,6 @@ public final class PhotoMatting {
             }
             throw new ShmException(e.getCause().getMessage(), e.getCause());
         }
-    }
-
-    private static ThreadFactory daemon(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     private static List<Path> photos(Path input) {

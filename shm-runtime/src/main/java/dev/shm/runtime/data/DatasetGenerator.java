@@ -9,6 +9,7 @@ import dev.shm.runtime.config.GenerateDataConfig;
 import dev.shm.runtime.io.AtomicFiles;
 import dev.shm.runtime.io.RealPaths;
 import dev.shm.runtime.io.Stamps;
+import dev.shm.runtime.io.Threads;
 import dev.shm.runtime.progress.Progress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,7 +28,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
@@ -157,11 +157,7 @@ public final class DatasetGenerator {
         SampleProcessor processor = new SampleProcessor(config, seed, flat);
         int threads = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
         Progress.Task task = progress.task("generate-data", samples.size(), "images");
-        ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
-            Thread thread = new Thread(runnable, "shm-generate-data");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService pool = Threads.daemonPool(threads, "shm-generate-data");
         try {
             List<Future<SampleProcessor.Outcome>> futures = new ArrayList<>();
             for (SourceSample sample : samples) {

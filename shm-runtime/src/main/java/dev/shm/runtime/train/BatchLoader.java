@@ -6,6 +6,7 @@ import dev.shm.runtime.data.Augmentation;
 import dev.shm.runtime.data.DatasetLists;
 import dev.shm.runtime.data.MattingSample;
 import dev.shm.runtime.data.MeanStd;
+import dev.shm.runtime.io.Threads;
 import dev.shm.runtime.model.Inputs;
 import dev.shm.runtime.model.Networks;
 import java.util.ArrayDeque;
@@ -19,7 +20,6 @@ import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
@@ -53,11 +53,7 @@ final class BatchLoader implements AutoCloseable {
         this.stats = stats;
         this.kind = kind;
         this.threads = Math.max(1, threads);
-        this.pool = Executors.newFixedThreadPool(this.threads, runnable -> {
-            Thread thread = new Thread(runnable, "shm-train-data");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.pool = Threads.daemonPool(this.threads, "shm-train-data");
     }
 
     int stepsPerEpoch() {
