@@ -26,7 +26,9 @@ public class ShmException extends RuntimeException {
         /** Move the output directory. */
         OUTPUT_DIRECTORY,
         /** Name the configuration file. */
-        CONFIG_FILE
+        CONFIG_FILE,
+        /** Put the Spark module on the classpath. */
+        SPARK_MODULE
     }
 
     private final Fix fix;

@@ -1,5 +1,7 @@
 package dev.shm.runtime.config;
 
+import java.io.Serializable;
+
 /**
  * How a phase cuts its training samples from a photo. {@link Crop#WHOLE} shows the network the whole photo resized
  * to the patch, as evaluation and inference show it, zoomed by a factor in [{@code minScale}, {@code maxScale}]
@@ -8,7 +10,8 @@ package dev.shm.runtime.config;
  * saturation by random factors in [1 - jitter, 1 + jitter]; {@code rotate} turns the sample by up to that many
  * degrees either way.
  */
-public record SampleConfig(Crop crop, double minScale, double maxScale, double jitter, double rotate) {
+public record SampleConfig(Crop crop, double minScale, double maxScale, double jitter, double rotate)
+        implements Serializable {
 
     /** Where a training patch comes from. */
     public enum Crop {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shm.runtime.ShmException;
 import dev.shm.runtime.matte.Normalisation;
 import java.io.IOException;
+import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -14,7 +15,8 @@ import java.nio.file.Path;
  * The normalisation statistics of a dataset, RGB order on the 0..1 scale, computed by generate-data over the train
  * and eval images and used by every later goal. The trimap statistics are informative only.
  */
-public record MeanStd(int images, double[] meanClip, double[] stdClip, double[] meanTrimap, double[] stdTrimap) {
+public record MeanStd(int images, double[] meanClip, double[] stdClip, double[] meanTrimap, double[] stdTrimap)
+        implements Serializable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static MeanStd of(int images, ChannelStats clip, ChannelStats trimap) {

@@ -62,7 +62,11 @@ public final class Trainer {
     }
 
     /** What to train: the configuration, the dataset made by generate-data, where checkpoints go, which phases. */
-    public record Request(ShmConfig config, Path dataset, Path trainUrl, List<Phase> phases, boolean force) {
+    public record Request(ShmConfig config, Path dataset, Path trainUrl, List<Phase> phases, boolean force,
+            Parallelism parallelism) {
+        public Request(ShmConfig config, Path dataset, Path trainUrl, List<Phase> phases, boolean force) {
+            this(config, dataset, trainUrl, phases, force, Parallelism.single());
+        }
     }
 
     /** One phase's outcome. {@code bestSad} is NaN for the T-Net phase, which has no eval. */
@@ -83,7 +87,7 @@ public final class Trainer {
         List<DatasetLists.Entry> eval = list(request.dataset(), Split.EVAL, false);
         Path root = request.trainUrl().resolve(request.config().ckptVersion());
         List<PhaseResult> results = new ArrayList<>();
-        try {
+        try (Workers workers = request.parallelism().open(progress)) {
             for (Phase phase : Phase.values()) {
                 if (!request.phases().contains(phase)) {
                     continue;
@@ -93,7 +97,7 @@ public final class Trainer {
                     progress.info(phase + ": nEpochs is 0, nothing to train");
                     continue;
                 }
-                results.add(new PhaseRun(request, root, phase, config, dataHash, stats, train, eval).run());
+                results.add(new PhaseRun(request, root, phase, config, dataHash, stats, train, eval, workers).run());
             }
         } finally {
             ConvolutionScratch.release();
@@ -140,10 +144,12 @@ public final class Trainer {
         private final List<DatasetLists.Entry> eval;
         private final String hash;
         private final List<Path> initialWeights;
+        private final Workers workers;
 
         PhaseRun(Request request, Path root, Phase phase, PhaseConfig config, String dataHash, MeanStd stats,
-                List<DatasetLists.Entry> train, List<DatasetLists.Entry> eval) {
+                List<DatasetLists.Entry> train, List<DatasetLists.Entry> eval, Workers workers) {
             this.request = request;
+            this.workers = workers;
             this.root = root;
             this.phase = phase;
             this.config = config;
@@ -252,50 +258,41 @@ public final class Trainer {
             int epochsRun = startEpoch - 1;
             long images = 0;
             long started = System.nanoTime();
-            try (BatchLoader loader = new BatchLoader(train, config.trainBatch(), config.patchSize(), config.samples(),
-                    request.config().seed(), request.config().generateData().ksize(), stats, kind, config.nThreads())) {
-                int steps = loader.stepsPerEpoch();
+            BatchSource source = BatchSource.of(train, config.trainBatch(), config.patchSize(), config.samples(),
+                    request.config().seed(), request.config().generateData().ksize(), stats, kind);
+            try (BatchLoader loader = new BatchLoader(source, config.nThreads())) {
+                int steps = source.stepsPerEpoch();
                 Progress.Task task = progress.task(phase.key(), (long) train.size() * (config.nEpochs() - startEpoch + 1),
                         "images");
-                progress.info(String.format(Locale.ROOT, "%s: epochs %d..%d, %d steps of %d at %dx%d, lr %s",
+                progress.info(String.format(Locale.ROOT, "%s: epochs %d..%d, %d steps of %d at %dx%d, lr %s%s",
                         phase, startEpoch, config.nEpochs(), steps, config.trainBatch(), config.patchSize(),
-                        config.patchSize(), config.lr()));
+                        config.patchSize(), config.lr(), workers == null ? "" : String.format(Locale.ROOT,
+                                ", data-parallel on %s averaged every %d steps of each", workers.describe(),
+                                request.parallelism().averagingFrequency())));
                 boolean alreadyDone = startEpoch > 1 && config.doneAt(startEpoch - 1, bestEpoch);
                 for (int epoch = startEpoch; !alreadyDone && epoch <= config.nEpochs(); epoch++) {
                     long epochStart = System.nanoTime();
-                    double lossSum = 0;
-                    int stepInEpoch = 0;
-                    long epochImages = 0;
-                    long waited = 0;
-                    long stepping = 0;
-                    Iterator<MultiDataSet> batches = loader.epoch(epoch);
-                    while (batches.hasNext()) {
-                        long waitStart = System.nanoTime();
-                        MultiDataSet batch = batches.next();
-                        long stepStart = System.nanoTime();
-                        waited += stepStart - waitStart;
-                        graph.fit(batch);
-                        if (kind != Networks.Kind.M_NET) {
-                            TNet.setBilinearKernels(graph);
+                    EpochSteps tally = new EpochSteps(epoch, log, task);
+                    if (workers == null) {
+                        Iterator<MultiDataSet> batches = loader.epoch(epoch);
+                        while (batches.hasNext()) {
+                            long waitStart = System.nanoTime();
+                            MultiDataSet batch = batches.next();
+                            long stepStart = System.nanoTime();
+                            tally.waited += stepStart - waitStart;
+                            graph.fit(batch);
+                            if (kind != Networks.Kind.M_NET) {
+                                TNet.setBilinearKernels(graph);
+                            }
+                            tally.step(graph.score() - graph.calcRegularizationScore(true), batch.getFeatures(0).size(0),
+                                    System.nanoTime() - stepStart);
                         }
-                        double loss = graph.score() - graph.calcRegularizationScore(true);
-                        if (!Double.isFinite(loss)) {
-                            throw new ShmException(phase + ": the loss became " + loss + " at epoch " + epoch
-                                    + "; lower " + phase + ".lr");
-                        }
-                        stepInEpoch++;
-                        step++;
-                        lossSum += loss;
-                        long batchImages = batch.getFeatures(0).size(0);
-                        images += batchImages;
-                        epochImages += batchImages;
-                        long stepTime = System.nanoTime() - stepStart;
-                        stepping += stepTime;
-                        log.step(epoch, stepInEpoch, loss, stepTime / 1e9);
-                        task.advance(batchImages, String.format(Locale.ROOT, "epoch %d/%d, loss %.5f", epoch, config.nEpochs(),
-                                loss));
+                    } else {
+                        fitInRounds(graph, source, epoch, step, tally);
                     }
-                    lastLoss = lossSum / stepInEpoch;
+                    step += tally.steps;
+                    images += tally.images;
+                    lastLoss = tally.lossSum / tally.steps;
                     long statisticsStart = System.nanoTime();
                     BatchNormStatistics.recompute(graph, statisticsBatches);
                     Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
@@ -320,7 +317,7 @@ public final class Trainer {
                         saveLatest(graph, state);
                     }
                     double seconds = (System.nanoTime() - epochStart) / 1e9;
-                    EpochTimes times = new EpochTimes(seconds, stepping / 1e9, epochImages, waited / 1e9,
+                    EpochTimes times = new EpochTimes(seconds, tally.stepping / 1e9, tally.images, tally.waited / 1e9,
                             (evalStart - statisticsStart) / 1e9, (evalEnd - evalStart) / 1e9);
                     log.epoch(epoch, lastLoss, sad, times);
                     epochsRun = epoch;
@@ -348,13 +345,78 @@ public final class Trainer {
                     epochsRun, lastLoss, bestSad, rate);
         }
 
+        /** One epoch's steps as the workers fit them: rounds of {@code averagingFrequency} steps of each worker. */
+        private void fitInRounds(ComputationGraph graph, BatchSource source, int epoch, long firstStep, EpochSteps tally) {
+            List<List<Integer>> batches = source.batches(epoch);
+            int perRound = workers.count() * request.parallelism().averagingFrequency();
+            String configuration = graph.getConfiguration().toJson();
+            long stepAtRound = firstStep;
+            for (int from = 0; from < batches.size(); from += perRound) {
+                List<List<List<Integer>>> assignments = Rounds.assign(batches.subList(from, Math.min(batches.size(),
+                        from + perRound)), workers.count());
+                Round round = new Round(configuration, graph.params().toFloatVector(),
+                        RoundWorker.updaterState(graph).toFloatVector(), stepAtRound, epoch, source, assignments);
+                long roundStart = System.nanoTime();
+                List<RoundResult> results = workers.run(round);
+                long roundTime = System.nanoTime() - roundStart;
+                int roundSteps = 0;
+                int longest = 0;
+                for (RoundResult result : results) {
+                    roundSteps += result.losses().length;
+                    longest = Math.max(longest, result.losses().length);
+                }
+                stepAtRound += roundSteps;
+                Averaging.apply(graph, results, stepAtRound, kind);
+                for (int own = 0; own < longest; own++) {
+                    for (RoundResult result : results) {
+                        if (own < result.losses().length) {
+                            tally.step(result.losses()[own], assignments.get(result.worker()).get(own).size(),
+                                    roundTime / roundSteps);
+                        }
+                    }
+                }
+            }
+        }
+
+        /** The steps of an epoch as they are counted, logged and shown. */
+        private final class EpochSteps {
+            private final int epoch;
+            private final PhaseLog log;
+            private final Progress.Task task;
+            double lossSum;
+            int steps;
+            long images;
+            long waited;
+            long stepping;
+
+            EpochSteps(int epoch, PhaseLog log, Progress.Task task) {
+                this.epoch = epoch;
+                this.log = log;
+                this.task = task;
+            }
+
+            void step(double loss, long batchImages, long nanos) {
+                if (!Double.isFinite(loss)) {
+                    throw new ShmException(phase + ": the loss became " + loss + " at epoch " + epoch + "; lower "
+                            + phase + ".lr");
+                }
+                steps++;
+                lossSum += loss;
+                images += batchImages;
+                stepping += nanos;
+                log.step(epoch, steps, loss, nanos / 1e9);
+                task.advance(batchImages, String.format(Locale.ROOT, "epoch %d/%d, loss %.5f", epoch, config.nEpochs(),
+                        loss));
+            }
+        }
+
         private ComputationGraph newGraph() {
             long seed = request.config().seed();
             if (config.schedule().equals(ScheduleConfig.constant())) {
                 return Networks.build(kind, config.patchSize(), seed, config.lr());
             }
             return Networks.build(kind, config.patchSize(), seed, LearningRateSchedule.of(config.lr(), config.schedule(),
-                    BatchLoader.stepsPerEpoch(train.size(), config.trainBatch()), config.nEpochs()));
+                    BatchSource.stepsPerEpoch(train.size(), config.trainBatch()), config.nEpochs()));
         }
 
         private boolean producesAlpha() {

@@ -68,7 +68,13 @@ public final class TrainingProcess {
 
     /** What the child needs to load the same configuration and train: {@link ConfigLoader}'s inputs and the request. */
     public record Launch(Path baseDir, Path outputDir, Path configFile, Map<String, String> overrides, Path dataset,
-            Path trainUrl, List<Phase> phases, boolean force, Allocator allocator) {
+            Path trainUrl, List<Phase> phases, boolean force, Allocator allocator, Parallelism parallelism) {
+        public Launch(Path baseDir, Path outputDir, Path configFile, Map<String, String> overrides, Path dataset,
+                Path trainUrl, List<Phase> phases, boolean force, Allocator allocator) {
+            this(baseDir, outputDir, configFile, overrides, dataset, trainUrl, phases, force, allocator,
+                    Parallelism.single());
+        }
+
         Properties toProperties() {
             Properties properties = new Properties();
             properties.setProperty("baseDir", baseDir.toString());
@@ -82,23 +88,37 @@ public final class TrainingProcess {
             properties.setProperty("force", Boolean.toString(force));
             properties.setProperty("allocator", allocator.name());
             overrides.forEach((key, value) -> properties.setProperty("override." + key, value));
+            properties.setProperty("workers", Integer.toString(parallelism.workers()));
+            properties.setProperty("averagingFrequency", Integer.toString(parallelism.averagingFrequency()));
+            if (parallelism.onSpark()) {
+                properties.setProperty("sparkMaster", parallelism.sparkMaster());
+            }
+            parallelism.sparkConf().forEach((key, value) -> properties.setProperty("sparkConf." + key, value));
             return properties;
         }
 
         static Launch fromProperties(Properties properties) {
-            Map<String, String> overrides = new LinkedHashMap<>();
-            for (String name : properties.stringPropertyNames()) {
-                if (name.startsWith("override.")) {
-                    overrides.put(name.substring("override.".length()), properties.getProperty(name));
-                }
-            }
+            Map<String, String> overrides = prefixed(properties, "override.");
             String configFile = properties.getProperty("configFile");
             String phases = properties.getProperty("phases");
             return new Launch(Path.of(properties.getProperty("baseDir")), Path.of(properties.getProperty("outputDir")),
                     configFile == null ? null : Path.of(configFile), overrides, Path.of(properties.getProperty("dataset")),
                     Path.of(properties.getProperty("trainUrl")), phases.isEmpty() ? List.of() : Arrays.stream(phases.split(",")).map(Phase::parse).toList(),
                     Boolean.parseBoolean(properties.getProperty("force")),
-                    Allocator.valueOf(properties.getProperty("allocator")));
+                    Allocator.valueOf(properties.getProperty("allocator")),
+                    new Parallelism(Integer.parseInt(properties.getProperty("workers")),
+                            Integer.parseInt(properties.getProperty("averagingFrequency")),
+                            properties.getProperty("sparkMaster"), prefixed(properties, "sparkConf.")));
+        }
+
+        private static Map<String, String> prefixed(Properties properties, String prefix) {
+            Map<String, String> values = new LinkedHashMap<>();
+            for (String name : properties.stringPropertyNames()) {
+                if (name.startsWith(prefix)) {
+                    values.put(name.substring(prefix.length()), properties.getProperty(name));
+                }
+            }
+            return values;
         }
     }
 
@@ -119,9 +139,14 @@ public final class TrainingProcess {
             try (Writer writer = Files.newBufferedWriter(request, StandardCharsets.UTF_8)) {
                 launch.toProperties().store(writer, "shm:train in a JVM of its own");
             }
-            ProcessBuilder builder = new ProcessBuilder(command(classPath, request)).redirectErrorStream(true);
+            ProcessBuilder builder = new ProcessBuilder(command(classPath, request, launch.parallelism()))
+                    .redirectErrorStream(true);
             launch.allocator().environment().forEach(builder.environment()::putIfAbsent);
             THREADS.forEach(builder.environment()::putIfAbsent);
+            int threadsPerWorker = launch.parallelism().threadsPerWorker(Runtime.getRuntime().availableProcessors());
+            if (threadsPerWorker > 0) {
+                builder.environment().putIfAbsent("OMP_NUM_THREADS", Integer.toString(threadsPerWorker));
+            }
             process = builder.start();
             Process child = process;
             stopChild = new Thread(child::destroyForcibly, "shm-train-stop");
@@ -183,10 +208,11 @@ public final class TrainingProcess {
         }
     }
 
-    private static List<String> command(List<Path> classPath, Path request) {
+    private static List<String> command(List<Path> classPath, Path request, Parallelism parallelism) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx" + Runtime.getRuntime().maxMemory());
+        command.addAll(parallelism.jvmOptions());
         for (String name : System.getProperties().stringPropertyNames()) {
             if (name.startsWith("org.bytedeco.") || name.startsWith("org.nd4j.")
                     || name.startsWith("org.eclipse.deeplearning4j.")) {
@@ -213,7 +239,7 @@ public final class TrainingProcess {
                     .load(launch.configFile(), launch.overrides());
             Progress progress = new Progress("train", List.of(event -> report(out, EVENT, JsonLinesSink.toJson(event).toString())));
             for (Trainer.PhaseResult result : new Trainer(progress).run(new Trainer.Request(config, launch.dataset(),
-                    launch.trainUrl(), launch.phases(), launch.force()))) {
+                    launch.trainUrl(), launch.phases(), launch.force(), launch.parallelism()))) {
                 report(out, RESULT, json(result));
             }
             out.flush();

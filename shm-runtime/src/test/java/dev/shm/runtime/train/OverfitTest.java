@@ -45,7 +45,7 @@ class OverfitTest {
             trimaps.add(Inputs.oneHot(Trimaps.fromMatte(alpha, 3)));
             float[] truth = Inputs.matte(alpha);
             truths.add(truth);
-            mattes.add(BatchLoader.matteLabels(truth, image));
+            mattes.add(BatchSource.matteLabels(truth, image));
         }
         MultiDataSet batch = new MultiDataSet(new INDArray[] {Inputs.batch(images, 3, SIZE, SIZE)},
                 new INDArray[] {Inputs.batch(trimaps, 3, SIZE, SIZE), Inputs.batch(mattes, 4, SIZE, SIZE)});

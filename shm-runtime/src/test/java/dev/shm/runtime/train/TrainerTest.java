@@ -12,7 +12,6 @@ import dev.shm.runtime.config.ConfigLoader;
 import dev.shm.runtime.config.Phase;
 import dev.shm.runtime.config.PhaseConfig;
 import dev.shm.runtime.config.ShmConfig;
-import dev.shm.runtime.data.DatasetGenerator;
 import dev.shm.runtime.model.checkpoint.CheckpointFolder;
 import dev.shm.runtime.model.checkpoint.CheckpointState;
 import dev.shm.runtime.model.checkpoint.Checkpoints;
@@ -45,13 +44,7 @@ class TrainerTest {
 
     @BeforeAll
     static void makeDataset() {
-        ShmConfig config = new ConfigLoader(shared, Path.of("out")).load(null, Map.of(
-                "generate_data.synthetic_pic_nums", "12",
-                "generate_data.synthetic_width", "48",
-                "generate_data.synthetic_height", "64",
-                "generate_data.generate_debug", "false"));
-        dataset = new DatasetGenerator(config.generateData(), config.seed(), shared.resolve("out"),
-                Progress.silent("generate-data")).run(false).dataset();
+        dataset = SyntheticDataset.make(shared, 12);
     }
 
     private ShmConfig config(Map<String, String> extra) {

@@ -32,6 +32,10 @@ class TrainingProcessTest {
         var withFile = new TrainingProcess.Launch(Path.of("/b"), Path.of("/o"), Path.of("/b/config.yaml"), Map.of(),
                 Path.of("/d"), Path.of("/t"), List.of(), false, TrainingProcess.Allocator.HUGEPAGES);
         assertEquals(withFile, TrainingProcess.Launch.fromProperties(withFile.toProperties()));
+        var onSpark = new TrainingProcess.Launch(Path.of("/b"), Path.of("/o"), null, Map.of(), Path.of("/d"),
+                Path.of("/t"), List.of(Phase.END_TO_END), false, TrainingProcess.Allocator.KEEP,
+                new Parallelism(0, 3, "spark://h:7077", Map.of("spark.executor.memory", "8g")));
+        assertEquals(onSpark, TrainingProcess.Launch.fromProperties(onSpark.toProperties()));
     }
 
     @Test
