@@ -13,7 +13,8 @@ public final class Bench {
             "quality", "eval SAD/MSE/Grad/Conn after a fixed training budget, per training variant, beside trivial predictors",
             "epoch", "whole epochs of shm:train at 320, batch 8: steps, wait for data, batch-norm statistics, eval, the rest",
             "matte", "photos/s of shm:matte's front end on 600x800 photos against the bare ONNX Runtime call at batch 1",
-            "refine", "eval ave SAD and Gradient of a model on eg1800 with and without the guided refinement");
+            "refine", "eval ave SAD and Gradient of a model on eg1800 with and without the guided refinement",
+            "parallel", "images/s and loss of T-Net training as a plain fit, averaged threads and Spark local[N]");
 
     private Bench() {
     }
@@ -31,6 +32,7 @@ public final class Bench {
             case "epoch" -> EpochBench.main(rest);
             case "matte" -> MatteBench.main(rest);
             case "refine" -> RefineBench.main(rest);
+            case "parallel" -> ParallelBench.main(rest);
             default -> {
                 System.err.println("Unknown benchmark '" + name + "'. Known:");
                 BENCHES.forEach((key, text) -> System.err.println("  " + key + ": " + text));

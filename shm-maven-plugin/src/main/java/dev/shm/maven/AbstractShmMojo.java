@@ -137,6 +137,9 @@ public abstract class AbstractShmMojo extends AbstractMojo {
             case GROUND_TRUTH -> "-Dshm.groundTruth=<folder>";
             case OUTPUT_DIRECTORY -> "-Dshm.outputDirectory=<folder>";
             case CONFIG_FILE -> "leave shm.config unset";
+            case SPARK_MODULE -> "inside the shm-maven-plugin <plugin> element, add <dependencies><dependency><groupId>"
+                    + "dev.shm</groupId><artifactId>shm-spark</artifactId><version>" + dev.shm.runtime.Version.get()
+                    + "</version></dependency></dependencies>, or leave shm.sparkMaster unset";
         } + ")";
     }
 

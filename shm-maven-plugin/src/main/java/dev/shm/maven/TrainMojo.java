@@ -3,6 +3,7 @@ package dev.shm.maven;
 import dev.shm.runtime.config.Phase;
 import dev.shm.runtime.config.ShmConfig;
 import dev.shm.runtime.progress.Progress;
+import dev.shm.runtime.train.Parallelism;
 import dev.shm.runtime.train.Trainer;
 import dev.shm.runtime.train.TrainingProcess;
 import java.io.File;
@@ -44,6 +45,29 @@ public class TrainMojo extends AbstractModelMojo {
     @Parameter(property = "shm.allocator", defaultValue = "keep")
     private String allocator;
 
+    /**
+     * Data-parallel training: this many copies of the network each fit their own batches and are averaged every
+     * {@code averagingFrequency} steps of each; on threads of the training JVM, or with {@code sparkMaster} as Spark
+     * tasks (0 there: as many as the cluster's default parallelism). 1 without a master is a plain fit.
+     */
+    @Parameter(property = "shm.workers", defaultValue = "1")
+    private int workers;
+
+    /** Steps each worker takes between two averagings of the workers' networks. */
+    @Parameter(property = "shm.averagingFrequency", defaultValue = "5")
+    private int averagingFrequency;
+
+    /**
+     * Train on Apache Spark: {@code local[N]}, {@code spark://host:7077}, {@code yarn}, {@code k8s://https://host}.
+     * Needs dev.shm:shm-spark as a dependency of this plugin.
+     */
+    @Parameter(property = "shm.sparkMaster")
+    private String sparkMaster;
+
+    /** Spark settings, {@code key=value} separated by commas: {@code spark.executor.memory=8g,spark.task.cpus=4}. */
+    @Parameter(property = "shm.sparkConf")
+    private String sparkConf;
+
     @Parameter(defaultValue = "${plugin.artifacts}", readonly = true, required = true)
     private List<Artifact> pluginArtifacts;
 
@@ -76,11 +100,14 @@ public class TrainMojo extends AbstractModelMojo {
         }
         var dataset = dataUrl != null ? resolve(dataUrl) : config.generateData().pathSave();
         var checkpoints = checkpointRoot();
+        var parallelism = new Parallelism(workers, averagingFrequency, sparkMaster, Parallelism.parseConf(sparkConf));
+        parallelism.checkEngine();
         List<Trainer.PhaseResult> results = fork
                 ? TrainingProcess.run(new TrainingProcess.Launch(baseDir(), outputPath(), configFile(),
-                        configOverrides(), dataset, checkpoints, selected, force, allocator()), classPath(), progress,
-                        getLog()::debug)
-                : new Trainer(progress).run(new Trainer.Request(config, dataset, checkpoints, selected, force));
+                        configOverrides(), dataset, checkpoints, selected, force, allocator(), parallelism), classPath(),
+                        progress, getLog()::debug)
+                : new Trainer(progress).run(new Trainer.Request(config, dataset, checkpoints, selected, force,
+                        parallelism));
         for (Trainer.PhaseResult result : results) {
             getLog().info(String.format(Locale.ROOT, "%s: %s%s%s", result.phase(),
                     result.upToDate() ? "up to date, " : "", result.finalCheckpoint(),
