@@ -64,8 +64,9 @@ final class Portraits {
 
     /** shm:generate-data's dataset of {@code source}, made under {@code work}. */
     static Path dataset(Path source, Path work) {
-        ShmConfig config = new ConfigLoader(work, work).load(null, dataOverrides(source, work));
-        return new DatasetGenerator(config.generateData(), config.seed(), work, Progress.silent("bench")).run(true)
+        Path output = work.resolve("out");
+        ShmConfig config = new ConfigLoader(work, output).load(null, dataOverrides(source, work));
+        return new DatasetGenerator(config.generateData(), config.seed(), output, Progress.silent("bench")).run(true)
                 .dataset();
     }
 }

@@ -1,6 +1,7 @@
 package dev.shm.spark;
 
 import dev.shm.runtime.train.Parallelism;
+import dev.shm.runtime.train.TrainingProcess;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -10,8 +11,9 @@ import org.apache.spark.launcher.JavaModuleOptions;
 /**
  * The Spark configuration of a training run: the user's settings ({@code shm.sparkConf}) over shm's defaults.
  * Results of a round are whole networks, so the driver takes results of any size. On a cluster, executors get the
- * training JVM's jars (Spark's own excepted), the JDK openings Spark needs on Java 17, and OpenMP sized to
- * {@code spark.task.cpus}; in local mode the driver listens on the loopback interface only and shows no web UI.
+ * training JVM's jars (those of the Spark installation at {@code $SPARK_HOME} excepted), the JDK openings Spark
+ * needs on Java 17, and the training JVM's environment: OpenMP sized to {@code spark.task.cpus}, glibc's allocator
+ * keeping freed memory. In local mode the driver listens on the loopback interface only and shows no web UI.
  */
 final class SparkSettings {
     static final String APP_NAME = "shm:train";
@@ -44,11 +46,16 @@ final class SparkSettings {
         }
         String javaOptions = JavaModuleOptions.defaultModuleOptions();
         String extra = user.get(EXECUTOR_JAVA_OPTIONS);
-        return Map.of("spark.driver.maxResultSize", "0",
-                "spark.jars", String.join(",", SparkWorkers.jarsToShip(classPath)),
-                EXECUTOR_JAVA_OPTIONS, extra == null ? javaOptions : javaOptions + " " + extra,
-                "spark.executorEnv.OMP_NUM_THREADS", user.getOrDefault("spark.task.cpus", "1"),
-                "spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
+        Map<String, String> settings = new java.util.HashMap<>();
+        settings.put("spark.driver.maxResultSize", "0");
+        settings.put("spark.jars", String.join(",", SparkWorkers.jarsToShip(classPath,
+                SparkWorkers.installedJars(System.getenv("SPARK_HOME")))));
+        settings.put(EXECUTOR_JAVA_OPTIONS, extra == null ? javaOptions : javaOptions + " " + extra);
+        settings.put("spark.executorEnv.OMP_NUM_THREADS", user.getOrDefault("spark.task.cpus", "1"));
+        TrainingProcess.THREADS.forEach((name, value) -> settings.put("spark.executorEnv." + name, value));
+        TrainingProcess.Allocator.KEEP.environment()
+                .forEach((name, value) -> settings.put("spark.executorEnv." + name, value));
+        return settings;
     }
 
     /** JVM options of a driver in a JVM of its own: the JDK openings Spark needs on Java 17. */

@@ -8,10 +8,16 @@ import dev.shm.runtime.train.RoundResult;
 import dev.shm.runtime.train.RoundWorker;
 import dev.shm.runtime.train.Workers;
 import java.io.File;
+import java.io.IOException;
 import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.stream.IntStream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -98,16 +104,34 @@ final class SparkWorkers implements Workers {
         }
     }
 
-    /** Classpath entries a cluster's executors lack: all but Spark's, Scala's and Hadoop's own jars. */
-    static List<String> jarsToShip(String classPath) {
+    /**
+     * Classpath entries a cluster's executors lack: every jar but those of Spark's installation ({@code sparkJars},
+     * the file names in {@code $SPARK_HOME/jars}), or where that is unknown, but Spark's, Scala's and Hadoop's own.
+     */
+    static List<String> jarsToShip(String classPath, Set<String> sparkJars) {
         List<String> jars = new ArrayList<>();
         for (String entry : classPath.split(File.pathSeparator)) {
             String path = entry.replace(File.separatorChar, '/');
-            if (path.endsWith(".jar") && !path.contains("/org/apache/spark/") && !path.contains("/org/scala-lang/")
-                    && !path.contains("/org/apache/hadoop/")) {
+            boolean spark = sparkJars.isEmpty()
+                    ? path.contains("/org/apache/spark/") || path.contains("/org/scala-lang/")
+                            || path.contains("/org/apache/hadoop/")
+                    : sparkJars.contains(path.substring(path.lastIndexOf('/') + 1));
+            if (path.endsWith(".jar") && !spark) {
                 jars.add(entry);
             }
         }
         return jars;
+    }
+
+    /** The jar file names of the Spark installation at {@code sparkHome}, or none where it is unset or absent. */
+    static Set<String> installedJars(String sparkHome) {
+        if (sparkHome == null) {
+            return Set.of();
+        }
+        try (Stream<Path> files = Files.list(Path.of(sparkHome, "jars"))) {
+            return files.map(file -> file.getFileName().toString()).collect(Collectors.toSet());
+        } catch (IOException e) {
+            return Set.of();
+        }
     }
 }

@@ -30,7 +30,18 @@ class SparkSettingsTest {
         assertTrue(javaOptions.contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED") && javaOptions.endsWith(" -Xss4m"),
                 javaOptions);
         assertEquals("4", conf.get("spark.executorEnv.OMP_NUM_THREADS"));
+        assertEquals("PASSIVE", conf.get("spark.executorEnv.OMP_WAIT_POLICY"));
+        assertEquals("1", conf.get("spark.executorEnv.MALLOC_ARENA_MAX"), "the training JVM's allocator");
         assertEquals("0", conf.get("spark.driver.maxResultSize"));
+    }
+
+    @Test
+    void aSparkInstallationsOwnJarsStayBehindByName() {
+        assertEquals(List.of("/m2/dev/shm/shm-runtime/0.1.0/shm-runtime-0.1.0.jar",
+                "/m2/org/apache/hadoop/hadoop-client-api/3.3.4/hadoop-client-api-3.3.4.jar",
+                "/m2/org/nd4j/nd4j-native/1.0.0-M2.1/nd4j-native-1.0.0-M2.1-linux-x86_64-onednn.jar"),
+                SparkWorkers.jarsToShip(CLASS_PATH, java.util.Set.of("spark-core_2.12-3.5.7.jar",
+                        "scala-library-2.12.18.jar")));
     }
 
     @Test

@@ -1,11 +1,15 @@
 package dev.shm.runtime.train;
 
+import dev.shm.runtime.io.Threads;
 import dev.shm.runtime.model.Networks;
 import dev.shm.runtime.model.TNet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -18,6 +22,8 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class RoundWorker {
     private static final Map<String, ConcurrentLinkedQueue<ComputationGraph>> IDLE = new ConcurrentHashMap<>();
+    private static final ExecutorService LOADER = Threads.daemonPool(Math.max(2,
+            Runtime.getRuntime().availableProcessors()), "shm-round-data");
 
     private RoundWorker() {
     }
@@ -36,8 +42,12 @@ public final class RoundWorker {
             List<List<Integer>> batches = round.assignments().get(worker);
             double[] losses = new double[batches.size()];
             long images = 0;
+            CompletableFuture<MultiDataSet> next = load(round, batches.get(0));
             for (int i = 0; i < batches.size(); i++) {
-                MultiDataSet batch = round.source().batch(round.epoch(), batches.get(i));
+                MultiDataSet batch = take(next);
+                if (i + 1 < batches.size()) {
+                    next = load(round, batches.get(i + 1));
+                }
                 graph.fit(batch);
                 if (round.source().kind() != Networks.Kind.M_NET) {
                     TNet.setBilinearKernels(graph);
@@ -50,6 +60,19 @@ public final class RoundWorker {
                     (System.nanoTime() - started) / 1e9);
         } finally {
             IDLE.computeIfAbsent(round.configuration(), key -> new ConcurrentLinkedQueue<>()).add(graph);
+        }
+    }
+
+    /** Makes a batch on a loader thread, so that it is ready when the step before it ends. */
+    private static CompletableFuture<MultiDataSet> load(Round round, List<Integer> members) {
+        return CompletableFuture.supplyAsync(() -> round.source().batch(round.epoch(), members), LOADER);
+    }
+
+    private static MultiDataSet take(CompletableFuture<MultiDataSet> batch) {
+        try {
+            return batch.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
     }
 

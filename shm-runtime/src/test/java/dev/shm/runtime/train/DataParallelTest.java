@@ -109,6 +109,26 @@ class DataParallelTest {
     }
 
     @Test
+    void aPhaseStartedAsAPlainFitResumesOnWorkers() {
+        ShmConfig oneEpoch = tNetConfig(1);
+        new Trainer(Progress.silent("train")).run(new Trainer.Request(oneEpoch, dataset, dir.resolve("run"),
+                List.of(Phase.PRE_TRAIN_T_NET), false));
+        List<String> messages = new java.util.ArrayList<>();
+        List<Trainer.PhaseResult> resumed = new Trainer(new Progress("train", List.of(e -> messages.add(e.message()))))
+                .run(new Trainer.Request(tNetConfig(2), dataset, dir.resolve("run"), List.of(Phase.PRE_TRAIN_T_NET),
+                        false, new Parallelism(2, 2, null, Map.of())));
+        assertEquals(2, resumed.get(0).epochs());
+        assertTrue(messages.stream().anyMatch(m -> m != null && m.contains("resuming from")
+                && m.contains("semantic_hm_latest_1.ckpt") && m.contains("at epoch 2")), messages.toString());
+        assertTrue(messages.stream().anyMatch(m -> m != null && m.contains("data-parallel on 2 threads")));
+    }
+
+    private ShmConfig tNetConfig(int epochs) {
+        return new ConfigLoader(dir, Path.of("out")).load(null, Map.of("pre_train_t_net.patch_size", "32",
+                "pre_train_t_net.train_batch", "2", "pre_train_t_net.nEpochs", Integer.toString(epochs)));
+    }
+
+    @Test
     void parallelismSharesTheCoresAndReadsSparkSettings() {
         assertEquals(0, Parallelism.single().threadsPerWorker(16));
         assertEquals(4, new Parallelism(4, 5, null, Map.of()).threadsPerWorker(16));
