@@ -52,6 +52,11 @@ final class SparkWorkers implements Workers {
     }
 
     @Override
+    public int inThisJvm() {
+        return SparkSettings.isLocal(master) ? count : 0;
+    }
+
+    @Override
     public List<RoundResult> run(Round round) {
         Broadcast<Round> shared = context.broadcast(round);
         try {
@@ -62,9 +67,10 @@ final class SparkWorkers implements Workers {
             results.sort(Comparator.comparingInt(RoundResult::worker));
             return results;
         } catch (Exception e) {
-            throw new ShmException("A Spark round of " + round.workers() + " tasks on " + master + " failed: "
-                    + e.getMessage() + "; a round needs as many free task slots as shm.workers (0 takes the"
-                    + " cluster's default parallelism)", e);
+            String message = e.getMessage() == null ? e.toString() : e.getMessage();
+            throw new ShmException("A Spark round of " + round.workers() + " tasks on " + master + " failed: " + message
+                    + (message.contains("slots") ? "; a round needs as many free task slots as shm.workers (0 takes"
+                            + " the cluster's default parallelism)" : ""), e);
         } finally {
             shared.destroy();
         }

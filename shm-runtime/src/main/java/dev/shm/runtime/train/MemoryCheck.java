@@ -23,25 +23,29 @@ final class MemoryCheck {
     private MemoryCheck() {
     }
 
-    static void ensureBatchFits(ComputationGraph graph, PhaseConfig config, String phase) {
+    /** Refuses the phase's batch when {@code fits} fits of it at once (workers in this JVM) cannot fit. */
+    static void ensureBatchFits(ComputationGraph graph, PhaseConfig config, String phase, int fits) {
         long available = ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
-        long needed = estimate(activationBytesPerImage(graph, config.patchSize()), config.trainBatch(), graph.numParams());
+        long needed = estimate(activationBytesPerImage(graph, config.patchSize()), config.trainBatch(), graph.numParams(),
+                fits);
         if (needed > available) {
             throw new ShmException(String.format(Locale.ROOT,
-                    "%s.train_batch %d at patch_size %d needs about %.1f GiB for training, and this machine has %.1f GiB; "
-                            + "lower %s.train_batch or %s.patch_size",
-                    phase, config.trainBatch(), config.patchSize(), needed / 1073741824.0, available / 1073741824.0,
-                    phase, phase));
+                    "%s.train_batch %d at patch_size %d needs about %.1f GiB for training%s, and this machine has %.1f GiB; "
+                            + "lower %s.train_batch or %s.patch_size%s",
+                    phase, config.trainBatch(), config.patchSize(), needed / 1073741824.0,
+                    fits > 1 ? " on " + fits + " workers at once" : "", available / 1073741824.0, phase, phase,
+                    fits > 1 ? ", or shm.workers" : ""));
         }
     }
 
     /**
-     * Bytes a training step needs: {@link #TRAINING_FACTOR} times the activations of each image of the batch, the
-     * weights with their gradients and two Adam moments, and {@link #OVERHEAD_BYTES}. Calibrated on the end-to-end
-     * network at 320x320 (859 MB of activations per image): measured peaks 3.45 GiB at batch 4, 6.16 GiB at batch 8.
+     * Bytes {@code fits} training steps at once need: for each, {@link #TRAINING_FACTOR} times the activations of
+     * each image of the batch and the weights with their gradients and two Adam moments; and {@link #OVERHEAD_BYTES}
+     * once. Calibrated on the end-to-end network at 320x320 (859 MB of activations per image): measured peaks
+     * 3.45 GiB at batch 4, 6.16 GiB at batch 8.
      */
-    static long estimate(long activationBytesPerImage, int batch, long parameters) {
-        return (long) (TRAINING_FACTOR * activationBytesPerImage * batch) + parameters * 4L * 4 + OVERHEAD_BYTES;
+    static long estimate(long activationBytesPerImage, int batch, long parameters, int fits) {
+        return fits * ((long) (TRAINING_FACTOR * activationBytesPerImage * batch) + parameters * 4L * 4) + OVERHEAD_BYTES;
     }
 
     /** The summed outputs of every vertex for one image at the patch size, measured by a forward pass. */

@@ -63,6 +63,11 @@ public final class RoundWorker {
         }
     }
 
+    /** Lets go of the networks kept for later rounds, when this JVM's workers are done. */
+    static void release() {
+        IDLE.clear();
+    }
+
     /** Makes a batch on a loader thread, so that it is ready when the step before it ends. */
     private static CompletableFuture<MultiDataSet> load(Round round, List<Integer> members) {
         return CompletableFuture.supplyAsync(() -> round.source().batch(round.epoch(), members), LOADER);

@@ -24,6 +24,11 @@ final class ThreadWorkers implements Workers {
     }
 
     @Override
+    public int inThisJvm() {
+        return count;
+    }
+
+    @Override
     public List<RoundResult> run(Round round) {
         List<Future<RoundResult>> futures = new ArrayList<>();
         for (int worker = 0; worker < round.workers(); worker++) {
@@ -55,5 +60,6 @@ final class ThreadWorkers implements Workers {
     @Override
     public void close() {
         pool.shutdownNow();
+        RoundWorker.release();
     }
 }

@@ -250,7 +250,8 @@ public final class Trainer {
                 bestSad = Double.NaN;
                 bestEpoch = 0;
             }
-            MemoryCheck.ensureBatchFits(graph, config, phase.key());
+            MemoryCheck.ensureBatchFits(graph, config, phase.key(), workers == null ? 1 : Math.max(1,
+                    workers.inThisJvm()));
             PhaseLog log = new PhaseLog(checkpoints.dir(), root, phase.key(), startEpoch == 1);
             List<MattingSample> evalSamples = producesAlpha() ? loadEval() : List.of();
             List<INDArray[]> statisticsBatches = statisticsBatches();

@@ -8,6 +8,9 @@ public interface Workers extends AutoCloseable {
     /** How many workers a round is shared among. */
     int count();
 
+    /** How many of them run in this JVM, each holding a network as it trains. */
+    int inThisJvm();
+
     /** Runs each worker's share of {@code round} and returns their results in worker order. */
     List<RoundResult> run(Round round);
 
