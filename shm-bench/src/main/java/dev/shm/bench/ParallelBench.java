@@ -24,7 +24,9 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
  * shm:train's T-Net phase as a user runs it (a training JVM of its own, default allocator), in one run: a plain
- * fit, {@code workers} (2) threads averaged, and Spark {@code local[workers]}, each for {@code epochs} (2) on
+ * fit, {@code workers} (2) threads averaged, and as many Spark tasks on {@code master} ({@code local[workers]}; with
+ * {@code SPARK_HOME} and {@code SPARK_SCALA_VERSION} set, {@code local-cluster[2,1,4096]} runs executors in JVMs of their own on Spark's jars
+ * alone, as on a cluster), each for {@code epochs} (2) on
  * {@code images} (32) portraits at {@code patch} (192), batch 8, averaging every {@code every} (1) steps of each
  * worker. Prints images/s over the whole phase (eval and checkpoints included), the last epoch's loss, and the bytes a
  * round exchanges.
@@ -48,12 +50,13 @@ public final class ParallelBench {
             System.out.printf(Locale.ROOT, "shm:train's T-Net phase on %d %s portraits, patch %d, batch 8, %d epochs, "
                     + "%d cores%n", images, Portraits.describe(source), patch, epochs,
                     Runtime.getRuntime().availableProcessors());
-            System.out.printf(Locale.ROOT, "  %-34s %10s %12s%n", "mode", "images/s", "last loss");
+            System.out.printf(Locale.ROOT, "  %-44s %10s %12s%n", "mode", "images/s", "last loss");
             Map<String, Parallelism> modes = new LinkedHashMap<>();
             modes.put("plain fit", Parallelism.single());
             modes.put(workers + " threads, averaged every " + every, new Parallelism(workers, every, null, Map.of()));
-            modes.put("Spark local[" + workers + "], averaged every " + every,
-                    new Parallelism(0, every, "local[" + workers + "]", Map.of()));
+            String master = System.getProperty("master", "local[" + workers + "]");
+            modes.put("Spark " + master + ", averaged every " + every, new Parallelism(workers, every, master,
+                    Map.of()));
             for (Map.Entry<String, Parallelism> mode : modes.entrySet()) {
                 Path trainUrl = work.resolve("train-" + modes.keySet().stream().toList().indexOf(mode.getKey()));
                 List<Trainer.PhaseResult> results = TrainingProcess.run(new TrainingProcess.Launch(work, work, null,
@@ -61,7 +64,7 @@ public final class ParallelBench {
                         TrainingProcess.Allocator.KEEP, mode.getValue()), classPath(), Progress.silent("bench"),
                         line -> { });
                 Trainer.PhaseResult result = results.get(0);
-                System.out.printf(Locale.ROOT, "  %-34s %10.3f %12.5f%n", mode.getKey(), result.imagesPerSecond(),
+                System.out.printf(Locale.ROOT, "  %-44s %10.3f %12.5f%n", mode.getKey(), result.imagesPerSecond(),
                         result.lastLoss());
                 System.out.flush();
             }

@@ -48,7 +48,7 @@ public class TrainMojo extends AbstractModelMojo {
     /**
      * Data-parallel training: this many copies of the network each fit their own batches and are averaged every
      * {@code averagingFrequency} steps of each; on threads of the training JVM, or with {@code sparkMaster} as Spark
-     * tasks (0 there: as many as the cluster's default parallelism). 1 without a master is a plain fit.
+     * tasks (0 there: the cluster's default parallelism over spark.task.cpus). 1 without a master is a plain fit.
      */
     @Parameter(property = "shm.workers", defaultValue = "1")
     private int workers;

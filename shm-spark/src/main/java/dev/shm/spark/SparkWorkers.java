@@ -43,7 +43,8 @@ final class SparkWorkers implements Workers {
         this.master = parallelism.sparkMaster();
         this.context = new JavaSparkContext(SparkSettings.of(parallelism, System.getProperty("java.class.path")));
         context.setLogLevel(context.getConf().get("spark.log.level", "WARN"));
-        this.count = parallelism.workers() > 0 ? parallelism.workers() : context.defaultParallelism();
+        this.count = parallelism.workers() > 0 ? parallelism.workers()
+                : Math.max(1, context.defaultParallelism() / context.getConf().getInt("spark.task.cpus", 1));
     }
 
     @Override
@@ -58,8 +59,9 @@ final class SparkWorkers implements Workers {
 
     @Override
     public List<RoundResult> run(Round round) {
-        Broadcast<Round> shared = context.broadcast(round);
+        Broadcast<Round> shared = null;
         try {
+            shared = context.broadcast(round);
             List<Integer> workers = IntStream.range(0, round.workers()).boxed().toList();
             ClassTag<RoundResult> type = ClassTag$.MODULE$.apply(RoundResult.class);
             List<RoundResult> results = new ArrayList<>(context.parallelize(workers, workers.size()).rdd().barrier()
@@ -72,7 +74,9 @@ final class SparkWorkers implements Workers {
                     + (message.contains("slots") ? "; a round needs as many free task slots as shm.workers (0 takes"
                             + " the cluster's default parallelism)" : ""), e);
         } finally {
-            shared.destroy();
+            if (shared != null) {
+                shared.destroy();
+            }
         }
     }
 
