@@ -48,10 +48,11 @@ public class TrainMojo extends AbstractModelMojo {
     /**
      * Data-parallel training: this many copies of the network each fit their own batches and are averaged every
      * {@code averagingFrequency} steps of each; on threads of the training JVM, or with {@code sparkMaster} as Spark
-     * tasks (0 there: the cluster's default parallelism over spark.task.cpus). 1 without a master is a plain fit.
+     * tasks. Unset: 1 (a plain fit) without a master; with one, 0, which takes the cluster's default parallelism
+     * over spark.task.cpus.
      */
-    @Parameter(property = "shm.workers", defaultValue = "1")
-    private int workers;
+    @Parameter(property = "shm.workers")
+    private Integer workers;
 
     /** Steps each worker takes between two averagings of the workers' networks. */
     @Parameter(property = "shm.averagingFrequency", defaultValue = "5")
@@ -100,7 +101,8 @@ public class TrainMojo extends AbstractModelMojo {
         }
         var dataset = dataUrl != null ? resolve(dataUrl) : config.generateData().pathSave();
         var checkpoints = checkpointRoot();
-        var parallelism = new Parallelism(workers, averagingFrequency, sparkMaster, Parallelism.parseConf(sparkConf));
+        int copies = workers != null ? workers : sparkMaster == null || sparkMaster.isBlank() ? 1 : 0;
+        var parallelism = new Parallelism(copies, averagingFrequency, sparkMaster, Parallelism.parseConf(sparkConf));
         parallelism.checkEngine();
         List<Trainer.PhaseResult> results = fork
                 ? TrainingProcess.run(new TrainingProcess.Launch(baseDir(), outputPath(), configFile(),
