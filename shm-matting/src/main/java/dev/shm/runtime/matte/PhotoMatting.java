@@ -23,7 +23,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
@@ -117,7 +116,7 @@ public final class PhotoMatting {
                 }));
             }
             for (Future<?> photo : photos) {
-                await(photo);
+                Threads.await(photo, "Interrupted while matting", "Matting failed");
             }
         } finally {
             pool.shutdownNow();
@@ -148,20 +147,6 @@ public final class PhotoMatting {
             Raster picture = options.background() == null ? Matting.cutout(rgb, gray)
                     : options.background().behind(rgb, alpha);
             AtomicFiles.write(files.get(1), PngWriter.encode(picture));
-        }
-    }
-
-    private static <T> T await(Future<T> future) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ShmException("Interrupted while matting", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new ShmException(e.getCause().getMessage(), e.getCause());
         }
     }
 

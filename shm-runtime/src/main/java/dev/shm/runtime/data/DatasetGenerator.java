@@ -26,7 +26,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
@@ -169,7 +168,8 @@ public final class DatasetGenerator {
             }
             List<SampleProcessor.Processed> usable = new ArrayList<>();
             for (Future<SampleProcessor.Outcome> future : futures) {
-                SampleProcessor.Outcome outcome = future.get();
+                SampleProcessor.Outcome outcome = Threads.await(future, "generate-data was interrupted; the partial "
+                        + "output is left in a staging folder and will be replaced by the next run", "generate-data failed");
                 if (outcome.processed() != null) {
                     usable.add(outcome.processed());
                 } else {
@@ -178,16 +178,6 @@ public final class DatasetGenerator {
             }
             task.finish();
             return usable;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ShmException("generate-data was interrupted; the partial output is left in a staging folder "
-                    + "and will be replaced by the next run", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new ShmException("generate-data failed: " + cause, cause);
         } finally {
             pool.shutdownNow();
         }

@@ -1,13 +1,11 @@
 package dev.shm.runtime.train;
 
-import dev.shm.runtime.ShmException;
 import dev.shm.runtime.io.Threads;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.nd4j.linalg.dataset.MultiDataSet;
@@ -48,17 +46,8 @@ final class BatchLoader implements AutoCloseable {
                     pending.add(pool.submit(() -> source.batch(epoch, members)));
                     submitted++;
                 }
-                try {
-                    return pending.removeFirst().get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new ShmException("Training was interrupted while loading data", e);
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException runtime) {
-                        throw runtime;
-                    }
-                    throw new ShmException("Loading a training batch failed: " + e.getCause(), e.getCause());
-                }
+                return Threads.await(pending.removeFirst(), "Training was interrupted while loading data",
+                        "Loading a training batch failed");
             }
         };
     }

@@ -1,10 +1,8 @@
 package dev.shm.runtime.train;
 
-import dev.shm.runtime.ShmException;
 import dev.shm.runtime.io.Threads;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
@@ -36,18 +34,8 @@ final class ThreadWorkers implements Workers {
             futures.add(pool.submit(() -> RoundWorker.fit(round, index)));
         }
         List<RoundResult> results = new ArrayList<>();
-        try {
-            for (Future<RoundResult> future : futures) {
-                results.add(future.get());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ShmException("Training was interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new ShmException("A training worker failed: " + e.getCause(), e.getCause());
+        for (Future<RoundResult> future : futures) {
+            results.add(Threads.await(future, "Training was interrupted", "A training worker failed"));
         }
         return results;
     }
