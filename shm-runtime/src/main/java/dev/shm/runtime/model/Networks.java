@@ -101,10 +101,18 @@ public final class Networks {
         ComputationGraphConfiguration configuration = graph.build();
         ComputationGraph network = new ComputationGraph(configuration);
         network.init();
+        restoreFixedWeights(network, kind);
+        return network;
+    }
+
+    /**
+     * Writes a network's fixed weights again: T-Net's bilinear kernels, where the network has T-Net. DL4J's NoOp
+     * updater still moves them, so training calls this after every step.
+     */
+    public static void restoreFixedWeights(ComputationGraph network, Kind kind) {
         if (kind != Kind.M_NET) {
             TNet.setBilinearKernels(network);
         }
-        return network;
     }
 
     private static void addMatteHead(GraphBuilder graph, String probabilities, String rawAlpha, long pixels) {

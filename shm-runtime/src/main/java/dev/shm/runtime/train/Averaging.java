@@ -1,11 +1,8 @@
 package dev.shm.runtime.train;
 
 import dev.shm.runtime.model.Networks;
-import dev.shm.runtime.model.TNet;
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /** Parameter averaging: the workers' networks after a round become one, weighted by the images each fitted. */
 public final class Averaging {
@@ -40,14 +37,8 @@ public final class Averaging {
      */
     static void apply(ComputationGraph graph, List<RoundResult> results, long iteration, Networks.Kind kind) {
         long[] weights = results.stream().mapToLong(RoundResult::images).toArray();
-        graph.setParams(Nd4j.createFromArray(mean(results.stream().map(RoundResult::parameters).toList(), weights)));
-        INDArray state = RoundWorker.updaterState(graph);
-        if (state != null) {
-            state.assign(Nd4j.createFromArray(mean(results.stream().map(RoundResult::updaterState).toList(), weights)));
-        }
-        graph.getConfiguration().setIterationCount((int) iteration);
-        if (kind != Networks.Kind.M_NET) {
-            TNet.setBilinearKernels(graph);
-        }
+        RoundWorker.load(graph, mean(results.stream().map(RoundResult::parameters).toList(), weights),
+                mean(results.stream().map(RoundResult::updaterState).toList(), weights), iteration);
+        Networks.restoreFixedWeights(graph, kind);
     }
 }

@@ -15,9 +15,4 @@ public record Round(String configuration, float[] parameters, float[] updaterSta
     public int workers() {
         return assignments.size();
     }
-
-    /** Bytes of network state sent to each worker and returned by it: its parameters and its updater's state. */
-    public long stateBytes() {
-        return 4L * (parameters.length + updaterState.length);
-    }
 }

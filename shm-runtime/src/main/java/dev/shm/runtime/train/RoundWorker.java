@@ -1,8 +1,6 @@
 package dev.shm.runtime.train;
 
 import dev.shm.runtime.io.Threads;
-import dev.shm.runtime.model.Networks;
-import dev.shm.runtime.model.TNet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,36 +28,24 @@ public final class RoundWorker {
 
     /** Fits worker {@code worker}'s batches of {@code round} on a copy of the round's network. */
     public static RoundResult fit(Round round, int worker) {
-        long started = System.nanoTime();
         ComputationGraph graph = borrow(round.configuration());
         try {
-            graph.setParams(Nd4j.createFromArray(round.parameters()));
-            INDArray state = updaterState(graph);
-            if (state != null) {
-                state.assign(Nd4j.createFromArray(round.updaterState()));
-            }
-            graph.getConfiguration().setIterationCount((int) round.iteration());
+            load(graph, round.parameters(), round.updaterState(), round.iteration());
             List<List<Integer>> batches = round.assignments().get(worker);
             double[] losses = new double[batches.size()];
             long images = 0;
-            CompletableFuture<MultiDataSet> next = load(round, batches.get(0));
+            CompletableFuture<MultiDataSet> next = prefetch(round, batches.get(0));
             for (int i = 0; i < batches.size(); i++) {
                 MultiDataSet batch = take(next);
                 if (i + 1 < batches.size()) {
-                    next = load(round, batches.get(i + 1));
+                    next = prefetch(round, batches.get(i + 1));
                 }
-                graph.fit(batch);
-                if (round.source().kind() != Networks.Kind.M_NET) {
-                    TNet.setBilinearKernels(graph);
-                }
-                losses[i] = graph.score() - graph.calcRegularizationScore(true);
+                losses[i] = Trainer.fitStep(graph, batch, round.source().kind());
                 images += batches.get(i).size();
             }
-            return new RoundResult(worker, graph.params().toFloatVector(),
-                    state == null ? new float[0] : state.toFloatVector(), losses, images,
-                    (System.nanoTime() - started) / 1e9);
+            return new RoundResult(worker, graph.params().toFloatVector(), updaterState(graph), losses, images);
         } finally {
-            IDLE.computeIfAbsent(round.configuration(), key -> new ConcurrentLinkedQueue<>()).add(graph);
+            idle(round.configuration()).add(graph);
         }
     }
 
@@ -69,7 +55,7 @@ public final class RoundWorker {
     }
 
     /** Makes a batch on a loader thread, so that it is ready when the step before it ends. */
-    private static CompletableFuture<MultiDataSet> load(Round round, List<Integer> members) {
+    private static CompletableFuture<MultiDataSet> prefetch(Round round, List<Integer> members) {
         return CompletableFuture.supplyAsync(() -> round.source().batch(round.epoch(), members), LOADER);
     }
 
@@ -81,18 +67,34 @@ public final class RoundWorker {
         }
     }
 
-    /** The network's updater state, the updater made first where the network has not been fitted yet. */
-    static INDArray updaterState(ComputationGraph graph) {
-        return graph.getUpdater(true).getStateViewArray();
+    /** The network's updater state, flat (empty for an updater that keeps none), the updater made first if need be. */
+    static float[] updaterState(ComputationGraph graph) {
+        INDArray state = graph.getUpdater(true).getStateViewArray();
+        return state == null ? new float[0] : state.toFloatVector();
+    }
+
+    /** Sets the network's parameters, its updater's state and the step its learning-rate schedule reads. */
+    static void load(ComputationGraph graph, float[] parameters, float[] updaterState, long iteration) {
+        graph.setParams(Nd4j.createFromArray(parameters));
+        INDArray state = graph.getUpdater(true).getStateViewArray();
+        if (state != null) {
+            state.assign(Nd4j.createFromArray(updaterState));
+        }
+        graph.getConfiguration().setIterationCount((int) iteration);
     }
 
     private static ComputationGraph borrow(String configuration) {
-        ComputationGraph idle = IDLE.computeIfAbsent(configuration, key -> new ConcurrentLinkedQueue<>()).poll();
-        if (idle != null) {
-            return idle;
+        ComputationGraph kept = idle(configuration).poll();
+        if (kept != null) {
+            return kept;
         }
         ComputationGraph graph = new ComputationGraph(ComputationGraphConfiguration.fromJson(configuration));
         graph.init();
         return graph;
+    }
+
+    /** The networks of {@code configuration} that no task is fitting now. */
+    private static ConcurrentLinkedQueue<ComputationGraph> idle(String configuration) {
+        return IDLE.computeIfAbsent(configuration, key -> new ConcurrentLinkedQueue<>());
     }
 }

@@ -22,7 +22,6 @@ import dev.shm.runtime.model.ConvolutionScratch;
 import dev.shm.runtime.model.Inputs;
 import dev.shm.runtime.model.LearningRateSchedule;
 import dev.shm.runtime.model.Networks;
-import dev.shm.runtime.model.TNet;
 import dev.shm.runtime.model.checkpoint.CheckpointFolder;
 import dev.shm.runtime.model.checkpoint.CheckpointState;
 import dev.shm.runtime.model.checkpoint.Checkpoints;
@@ -103,6 +102,13 @@ public final class Trainer {
             ConvolutionScratch.release();
         }
         return results;
+    }
+
+    /** One training step on {@code batch}: the fit, the fixed weights written again; returns the loss (no L2). */
+    static double fitStep(ComputationGraph graph, MultiDataSet batch, Networks.Kind kind) {
+        graph.fit(batch);
+        Networks.restoreFixedWeights(graph, kind);
+        return graph.score() - graph.calcRegularizationScore(true);
     }
 
     static Networks.Kind kindOf(Phase phase) {
@@ -281,11 +287,7 @@ public final class Trainer {
                             MultiDataSet batch = batches.next();
                             long stepStart = System.nanoTime();
                             tally.waited += stepStart - waitStart;
-                            graph.fit(batch);
-                            if (kind != Networks.Kind.M_NET) {
-                                TNet.setBilinearKernels(graph);
-                            }
-                            tally.step(graph.score() - graph.calcRegularizationScore(true), batch.getFeatures(0).size(0),
+                            tally.step(fitStep(graph, batch, kind), batch.getFeatures(0).size(0),
                                     System.nanoTime() - stepStart);
                         }
                     } else {
@@ -356,7 +358,7 @@ public final class Trainer {
                 List<List<List<Integer>>> assignments = Rounds.assign(batches.subList(from, Math.min(batches.size(),
                         from + perRound)), workers.count());
                 Round round = new Round(configuration, graph.params().toFloatVector(),
-                        RoundWorker.updaterState(graph).toFloatVector(), stepAtRound, epoch, source, assignments);
+                        RoundWorker.updaterState(graph), stepAtRound, epoch, source, assignments);
                 long roundStart = System.nanoTime();
                 List<RoundResult> results = workers.run(round);
                 long roundTime = System.nanoTime() - roundStart;
