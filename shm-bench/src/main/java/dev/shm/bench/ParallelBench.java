@@ -44,8 +44,8 @@ public final class ParallelBench {
         Path work = Files.createTempDirectory("shm-bench-parallel");
         try {
             Path source = Portraits.source(images, work, 448, 448);
+            Map<String, String> overrides = Portraits.dataOverrides(source, work);
             Path dataset = Portraits.dataset(source, work);
-            Map<String, String> overrides = new LinkedHashMap<>(Portraits.dataOverrides(source, work));
             overrides.putAll(Portraits.trainingOverrides(patch, "2", epochs, epochs));
             System.out.printf(Locale.ROOT, "shm:train's T-Net phase on %d %s portraits, patch %d, batch 8, %d epochs, "
                     + "%d cores%n", images, Portraits.describe(source), patch, epochs,
@@ -58,7 +58,7 @@ public final class ParallelBench {
             modes.put("Spark " + master + ", averaged every " + every, new Parallelism(workers, every, master,
                     Map.of()));
             for (Map.Entry<String, Parallelism> mode : modes.entrySet()) {
-                Path trainUrl = work.resolve("train-" + modes.keySet().stream().toList().indexOf(mode.getKey()));
+                Path trainUrl = Files.createTempDirectory(work, "train");
                 List<Trainer.PhaseResult> results = TrainingProcess.run(new TrainingProcess.Launch(work, work, null,
                         overrides, dataset, trainUrl, List.of(Phase.PRE_TRAIN_T_NET), true,
                         TrainingProcess.Allocator.KEEP, mode.getValue()), classPath(), Progress.silent("bench"),

@@ -101,8 +101,7 @@ public class TrainMojo extends AbstractModelMojo {
         }
         var dataset = dataUrl != null ? resolve(dataUrl) : config.generateData().pathSave();
         var checkpoints = checkpointRoot();
-        int copies = workers != null ? workers : sparkMaster == null || sparkMaster.isBlank() ? 1 : 0;
-        var parallelism = new Parallelism(copies, averagingFrequency, sparkMaster, Parallelism.parseConf(sparkConf));
+        var parallelism = Parallelism.of(workers, averagingFrequency, sparkMaster, sparkConf);
         parallelism.checkEngine();
         List<Trainer.PhaseResult> results = fork
                 ? TrainingProcess.run(new TrainingProcess.Launch(baseDir(), outputPath(), configFile(),

@@ -3,6 +3,7 @@ package dev.shm.spark;
 import dev.shm.runtime.train.Parallelism;
 import dev.shm.runtime.train.TrainingProcess;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.SparkConf;
@@ -25,33 +26,26 @@ final class SparkSettings {
     static SparkConf of(Parallelism parallelism, String classPath) {
         SparkConf conf = new SparkConf().setMaster(parallelism.sparkMaster()).setAppName(APP_NAME);
         parallelism.sparkConf().forEach(conf::set);
-        defaults(parallelism.sparkMaster(), parallelism.sparkConf(), classPath).forEach(conf::set);
+        defaults(parallelism, classPath).forEach(conf::setIfMissing);
+        if (!parallelism.sparkInThisJvm()) {
+            String own = parallelism.sparkConf().get(EXECUTOR_JAVA_OPTIONS);
+            String openings = JavaModuleOptions.defaultModuleOptions();
+            conf.set(EXECUTOR_JAVA_OPTIONS, own == null ? openings : openings + " " + own);
+        }
         return conf;
     }
 
-    /**
-     * shm's settings for {@code master} where the user's ({@code user}) leave them open; the executors' Java options
-     * are the JDK openings followed by the user's own.
-     */
-    static Map<String, String> defaults(String master, Map<String, String> user, String classPath) {
-        Map<String, String> defaults = new java.util.HashMap<>(all(master, user, classPath));
-        defaults.keySet().removeIf(key -> user.containsKey(key) && !key.equals(EXECUTOR_JAVA_OPTIONS));
-        return defaults;
-    }
-
-    private static Map<String, String> all(String master, Map<String, String> user, String classPath) {
-        if (isLocal(master)) {
+    /** shm's settings for the master {@code parallelism} names, for where the user's leave them open. */
+    private static Map<String, String> defaults(Parallelism parallelism, String classPath) {
+        if (parallelism.sparkInThisJvm()) {
             return Map.of("spark.driver.maxResultSize", "0", "spark.ui.enabled", "false", "spark.driver.host",
                     "127.0.0.1", "spark.driver.bindAddress", "127.0.0.1");
         }
-        String javaOptions = JavaModuleOptions.defaultModuleOptions();
-        String extra = user.get(EXECUTOR_JAVA_OPTIONS);
-        Map<String, String> settings = new java.util.HashMap<>();
+        Map<String, String> settings = new HashMap<>();
         settings.put("spark.driver.maxResultSize", "0");
         settings.put("spark.jars", String.join(",", SparkWorkers.jarsToShip(classPath,
                 SparkWorkers.installedJars(System.getenv("SPARK_HOME")))));
-        settings.put(EXECUTOR_JAVA_OPTIONS, extra == null ? javaOptions : javaOptions + " " + extra);
-        settings.put("spark.executorEnv.OMP_NUM_THREADS", user.getOrDefault("spark.task.cpus", "1"));
+        settings.put("spark.executorEnv.OMP_NUM_THREADS", parallelism.sparkConf().getOrDefault("spark.task.cpus", "1"));
         TrainingProcess.THREADS.forEach((name, value) -> settings.put("spark.executorEnv." + name, value));
         TrainingProcess.Allocator.KEEP.environment()
                 .forEach((name, value) -> settings.put("spark.executorEnv." + name, value));
@@ -61,9 +55,5 @@ final class SparkSettings {
     /** JVM options of a driver in a JVM of its own: the JDK openings Spark needs on Java 17. */
     static List<String> driverJvmOptions() {
         return Arrays.stream(JavaModuleOptions.defaultModuleOptions().split("\\s+")).filter(s -> !s.isBlank()).toList();
-    }
-
-    static boolean isLocal(String master) {
-        return master.equals("local") || master.startsWith("local[");
     }
 }

@@ -37,9 +37,11 @@ final class SparkWorkers implements Workers {
     private final JavaSparkContext context;
     private final int count;
     private final String master;
+    private final boolean inThisJvm;
 
     SparkWorkers(Parallelism parallelism) {
         this.master = parallelism.sparkMaster();
+        this.inThisJvm = parallelism.sparkInThisJvm();
         this.context = new JavaSparkContext(SparkSettings.of(parallelism, System.getProperty("java.class.path")));
         context.setLogLevel(context.getConf().get("spark.log.level", "WARN"));
         this.count = parallelism.workers() > 0 ? parallelism.workers()
@@ -53,7 +55,7 @@ final class SparkWorkers implements Workers {
 
     @Override
     public int inThisJvm() {
-        return SparkSettings.isLocal(master) ? count : 0;
+        return inThisJvm ? count : 0;
     }
 
     @Override

@@ -31,6 +31,16 @@ public record Parallelism(int workers, int averagingFrequency, String sparkMaste
         sparkConf = Map.copyOf(sparkConf);
     }
 
+    /**
+     * As a user asks for it: {@code workers} unset means a plain fit without a master and every task slot (0) with
+     * one; {@code sparkConf} as {@link #parseConf} reads it.
+     */
+    public static Parallelism of(Integer workers, int averagingFrequency, String sparkMaster, String sparkConf) {
+        boolean onSpark = sparkMaster != null && !sparkMaster.isBlank();
+        return new Parallelism(workers != null ? workers : onSpark ? 0 : 1, averagingFrequency, sparkMaster,
+                parseConf(sparkConf));
+    }
+
     public static Parallelism single() {
         return new Parallelism(1, DEFAULT_AVERAGING_FREQUENCY, null, Map.of());
     }
@@ -64,15 +74,20 @@ public record Parallelism(int workers, int averagingFrequency, String sparkMaste
         int local;
         if (!onSpark()) {
             local = workers;
+        } else if (!sparkInThisJvm()) {
+            return 0;
         } else if (sparkMaster.equals("local")) {
             local = 1;
-        } else if (sparkMaster.startsWith("local[")) {
+        } else {
             String slots = sparkMaster.substring("local[".length(), sparkMaster.length() - 1).split(",")[0].trim();
             local = workers > 0 ? workers : slots.equals("*") ? cores : Integer.parseInt(slots);
-        } else {
-            return 0;
         }
         return local > 1 ? Math.max(1, cores / local) : 0;
+    }
+
+    /** Whether the Spark master runs its tasks in the driver's JVM: {@code local} and {@code local[...]}. */
+    public boolean sparkInThisJvm() {
+        return onSpark() && (sparkMaster.equals("local") || sparkMaster.startsWith("local["));
     }
 
     /** The workers this asks for, or null for a plain fit. */

@@ -69,12 +69,6 @@ public final class TrainingProcess {
     /** What the child needs to load the same configuration and train: {@link ConfigLoader}'s inputs and the request. */
     public record Launch(Path baseDir, Path outputDir, Path configFile, Map<String, String> overrides, Path dataset,
             Path trainUrl, List<Phase> phases, boolean force, Allocator allocator, Parallelism parallelism) {
-        public Launch(Path baseDir, Path outputDir, Path configFile, Map<String, String> overrides, Path dataset,
-                Path trainUrl, List<Phase> phases, boolean force, Allocator allocator) {
-            this(baseDir, outputDir, configFile, overrides, dataset, trainUrl, phases, force, allocator,
-                    Parallelism.single());
-        }
-
         Properties toProperties() {
             Properties properties = new Properties();
             properties.setProperty("baseDir", baseDir.toString());

@@ -2,6 +2,7 @@ package dev.shm.runtime.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -73,7 +74,7 @@ class DataParallelTest {
         ComputationGraph averaged = Networks.build(Networks.Kind.T_NET, 32, 7, 1e-3);
         for (int round = 0; round < 2; round++) {
             Round shares = new Round(averaged.getConfiguration().toJson(), averaged.params().toFloatVector(),
-                    RoundWorker.updaterState(averaged).toFloatVector(), 2L * round, 1, source,
+                    RoundWorker.updaterState(averaged), 2L * round, 1, source,
                     List.of(batches.subList(2 * round, 2 * round + 2)));
             RoundResult result = RoundWorker.fit(shares, 0);
             assertEquals(2, result.losses().length);
@@ -82,8 +83,7 @@ class DataParallelTest {
         }
         assertEquals(4, averaged.getConfiguration().getIterationCount());
         assertArrayEquals(plain.params().toFloatVector(), averaged.params().toFloatVector(), 1e-6f);
-        assertArrayEquals(RoundWorker.updaterState(plain).toFloatVector(),
-                RoundWorker.updaterState(averaged).toFloatVector(), 1e-6f);
+        assertArrayEquals(RoundWorker.updaterState(plain), RoundWorker.updaterState(averaged), 1e-6f);
     }
 
     @Test
@@ -143,6 +143,13 @@ class DataParallelTest {
         assertThrows(ShmException.class, () -> new Parallelism(0, 5, null, Map.of()));
         assertThrows(ShmException.class, () -> new Parallelism(2, 0, null, Map.of()));
         assertNull(Parallelism.single().open(Progress.silent("train")));
+        assertTrue(new Parallelism(0, 5, "local[2]", Map.of()).sparkInThisJvm());
+        assertFalse(new Parallelism(0, 5, "local-cluster[2,1,1024]", Map.of()).sparkInThisJvm(),
+                "local-cluster's executors are JVMs of their own");
+        assertFalse(Parallelism.single().sparkInThisJvm());
+        assertEquals(1, Parallelism.of(null, 5, " ", null).workers(), "unset: a plain fit");
+        assertEquals(0, Parallelism.of(null, 5, "yarn", "").workers(), "unset with a master: every task slot");
+        assertEquals(Map.of("spark.task.cpus", "4"), Parallelism.of(3, 5, "yarn", "spark.task.cpus=4").sparkConf());
     }
 
     @Test

@@ -27,10 +27,11 @@ class TrainingProcessTest {
     void launchRoundTripsThroughItsProperties() {
         var launch = new TrainingProcess.Launch(Path.of("/p r/base"), Path.of("/p r/out"), null,
                 Map.of("pre_train_t_net.lr", "0.001", "seed", "7"), Path.of("/d s/data"), Path.of("/t/train"),
-                List.of(Phase.PRE_TRAIN_T_NET, Phase.END_TO_END), true, TrainingProcess.Allocator.KEEP);
+                List.of(Phase.PRE_TRAIN_T_NET, Phase.END_TO_END), true, TrainingProcess.Allocator.KEEP,
+                Parallelism.single());
         assertEquals(launch, TrainingProcess.Launch.fromProperties(launch.toProperties()));
         var withFile = new TrainingProcess.Launch(Path.of("/b"), Path.of("/o"), Path.of("/b/config.yaml"), Map.of(),
-                Path.of("/d"), Path.of("/t"), List.of(), false, TrainingProcess.Allocator.HUGEPAGES);
+                Path.of("/d"), Path.of("/t"), List.of(), false, TrainingProcess.Allocator.HUGEPAGES, Parallelism.single());
         assertEquals(withFile, TrainingProcess.Launch.fromProperties(withFile.toProperties()));
         var onSpark = new TrainingProcess.Launch(Path.of("/b"), Path.of("/o"), null, Map.of(), Path.of("/d"),
                 Path.of("/t"), List.of(Phase.END_TO_END), false, TrainingProcess.Allocator.KEEP,
@@ -56,7 +57,8 @@ class TrainingProcessTest {
     @Test
     void aFailureInTheChildIsTheParentsFailureWithItsMessage(@TempDir Path work) {
         var launch = new TrainingProcess.Launch(work, work.resolve("out"), null, Map.of(), work.resolve("no dataset"),
-                work.resolve("train"), List.of(Phase.PRE_TRAIN_T_NET), false, TrainingProcess.Allocator.KEEP);
+                work.resolve("train"), List.of(Phase.PRE_TRAIN_T_NET), false, TrainingProcess.Allocator.KEEP,
+                Parallelism.single());
         List<ProgressEvent> events = new ArrayList<>();
         List<Path> classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .map(Path::of).toList();
