@@ -6,8 +6,10 @@ import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.util.ConvolutionUtils;
@@ -102,13 +104,44 @@ public class TransientConvolution extends ConvolutionLayer {
         @Override
         public void writeOutput(INDArray output) {
             INDArray bias = hasBias() ? getParam(ConvolutionParamInitializer.BIAS_KEY) : null;
-            // weights format 1: DL4J's [out, in, kH, kW]
-            convolve("conv2d", input, getParam(ConvolutionParamInitializer.WEIGHT_KEY), bias, layerConf(), output, 1);
+            INDArray weights = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
+            if (PointwiseConvolution.applies(layerConf())) {
+                PointwiseConvolution.forward(input, weights, bias, output);
+            } else {
+                // weights format 1: DL4J's [out, in, kH, kW]
+                convolve("conv2d", input, weights, bias, layerConf(), output, 1);
+            }
         }
 
         @Override
         public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+            if (handOver.on(layerConf()) && PointwiseConvolution.applies(layerConf()) && plainPointwise()) {
+                return pointwiseBackward(epsilon, workspaceMgr);
+            }
             return handOver.backward(epsilon, layerConf(), () -> super.backpropGradient(epsilon, workspaceMgr));
+        }
+
+        /** Whether nothing but the convolution stands between its input and output: no dropout, no weight noise. */
+        private boolean plainPointwise() {
+            return layerConf().getIDropout() == null && layerConf().getWeightNoise() == null
+                    && input.dataType() == DataType.FLOAT;
+        }
+
+        /** DL4J's backward pass for a transient 1x1 convolution, as matrix products ({@link PointwiseConvolution}). */
+        private Pair<Gradient, INDArray> pointwiseBackward(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+            assertInputSet(true);
+            INDArray weightGradient = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+            INDArray biasGradient = hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
+            INDArray inputGradient = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
+                    input.shape(), 'c');
+            PointwiseConvolution.backward(input, getParam(ConvolutionParamInitializer.WEIGHT_KEY),
+                    epsilon.castTo(DataType.FLOAT), inputGradient, weightGradient, biasGradient);
+            Gradient gradient = new DefaultGradient();
+            if (biasGradient != null) {
+                gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGradient);
+            }
+            gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGradient, 'c');
+            return new Pair<>(gradient, inputGradient);
         }
 
         @Override
