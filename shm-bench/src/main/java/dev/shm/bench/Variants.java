@@ -24,7 +24,8 @@ import java.util.Map;
  * arena, no mmap per allocation, no trimming), as {@code MALLOC_ARENA_MAX=1 MALLOC_MMAP_MAX_=0
  * MALLOC_TRIM_THRESHOLD_=64G} set before {@code mvn} would; {@code +thp} has it ask for transparent huge pages
  * for the large blocks it maps ({@code GLIBC_TUNABLES=glibc.malloc.hugetlb=1}); {@code +passive} has OpenMP's idle
- * threads sleep at once instead of spinning ({@code OMP_WAIT_POLICY=PASSIVE}); {@code +runtime=DIR} puts another build of shm-runtime's
+ * threads sleep at once instead of spinning ({@code OMP_WAIT_POLICY=PASSIVE}); {@code +novector} leaves out the
+ * module of shm's SIMD kernels, whose layers then run libnd4j's ops; {@code +runtime=DIR} puts another build of shm-runtime's
  * classes (DIR) ahead of this one, to measure an earlier version beside the current one.
  */
 final class Variants {
@@ -86,9 +87,11 @@ final class Variants {
             environment.put("OMP_WAIT_POLICY", "PASSIVE");
         } else if (modifier.equals("thp")) {
             environment.put("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1");
+        } else if (modifier.equals("novector")) {
+            command.remove(Backend.VECTOR_OPTION);
         } else if (!modifier.startsWith("runtime=")) {
             throw new IllegalArgumentException("unknown variant modifier '+" + modifier
-                    + "': expected +threadsN, +glibc, +thp, +passive or +runtime=DIR");
+                    + "': expected +threadsN, +glibc, +thp, +passive, +novector or +runtime=DIR");
         }
     }
 
@@ -99,8 +102,12 @@ final class Variants {
             case "shipped" -> "onednn";
             default -> variant.replaceFirst("-nohelpers$", "");
         };
-        return List.of("-D" + EXTENSION + "=" + (build.equals("generic") ? "" : "-" + build),
-                "-D" + Backend.HELPERS_DISABLED + "=" + !helpers);
+        List<String> options = new ArrayList<>(List.of("-D" + EXTENSION + "=" + (build.equals("generic") ? "" : "-" + build),
+                "-D" + Backend.HELPERS_DISABLED + "=" + !helpers));
+        if (helpers) {
+            options.add(Backend.VECTOR_OPTION);
+        }
+        return options;
     }
 
     private static String classPath() {

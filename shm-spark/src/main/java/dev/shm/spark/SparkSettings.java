@@ -1,5 +1,6 @@
 package dev.shm.spark;
 
+import dev.shm.runtime.model.Backend;
 import dev.shm.runtime.train.Parallelism;
 import dev.shm.runtime.train.TrainingProcess;
 import java.util.Arrays;
@@ -13,7 +14,7 @@ import org.apache.spark.launcher.JavaModuleOptions;
  * The Spark configuration of a training run: the user's settings ({@code shm.sparkConf}) over shm's defaults.
  * Results of a round are whole networks, so the driver takes results of any size. On a cluster, executors get the
  * training JVM's jars (those of the Spark installation at {@code $SPARK_HOME} excepted), the JDK openings Spark
- * needs on Java 17, and the training JVM's environment: OpenMP sized to {@code spark.task.cpus}, glibc's allocator
+ * needs on Java 17 and the module of shm's SIMD training kernels, and the training JVM's environment: OpenMP sized to {@code spark.task.cpus}, glibc's allocator
  * keeping freed memory. In local mode the driver listens on the loopback interface only and shows no web UI.
  */
 final class SparkSettings {
@@ -29,8 +30,8 @@ final class SparkSettings {
         defaults(parallelism, classPath).forEach(conf::setIfMissing);
         if (!parallelism.sparkInThisJvm()) {
             String own = parallelism.sparkConf().get(EXECUTOR_JAVA_OPTIONS);
-            String openings = JavaModuleOptions.defaultModuleOptions();
-            conf.set(EXECUTOR_JAVA_OPTIONS, own == null ? openings : openings + " " + own);
+            String shmOptions = JavaModuleOptions.defaultModuleOptions() + " " + Backend.VECTOR_OPTION;
+            conf.set(EXECUTOR_JAVA_OPTIONS, own == null ? shmOptions : shmOptions + " " + own);
         }
         return conf;
     }

@@ -19,7 +19,7 @@ class SparkSettingsTest {
             "/work/shm-runtime/target/classes");
 
     @Test
-    void executorsOnAClusterGetShmsJarsTheJdkOpeningsAndOneOpenMpThreadPerTaskCpu() {
+    void executorsOnAClusterGetShmsJarsTheJdkOpeningsTheVectorModuleAndOneOpenMpThreadPerTaskCpu() {
         SparkConf conf = SparkSettings.of(new Parallelism(0, 5, "spark://host:7077",
                 Map.of("spark.task.cpus", "4", "spark.executor.extraJavaOptions", "-Xss4m")), CLASS_PATH);
         assertEquals("spark://host:7077", conf.get("spark.master"));
@@ -29,6 +29,7 @@ class SparkSettingsTest {
         String javaOptions = conf.get("spark.executor.extraJavaOptions");
         assertTrue(javaOptions.contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED") && javaOptions.endsWith(" -Xss4m"),
                 javaOptions);
+        assertTrue(javaOptions.contains(" --add-modules=jdk.incubator.vector "), "the SIMD kernels: " + javaOptions);
         assertEquals("4", conf.get("spark.executorEnv.OMP_NUM_THREADS"));
         assertEquals("PASSIVE", conf.get("spark.executorEnv.OMP_WAIT_POLICY"));
         assertEquals("1", conf.get("spark.executorEnv.MALLOC_ARENA_MAX"), "the training JVM's allocator");

@@ -15,7 +15,21 @@ public final class Backend {
     /** DL4J's switch for its layer helpers; "true" runs every layer in DL4J's own code. */
     public static final String HELPERS_DISABLED = "org.eclipse.deeplearning4j.helpers.disable";
 
+    /** The JDK module of the SIMD training kernels; a JVM has it with {@code --add-modules=jdk.incubator.vector}. */
+    public static final String VECTOR_MODULE = "jdk.incubator.vector";
+    /** The JVM option that gives a JVM the SIMD training kernels. */
+    public static final String VECTOR_OPTION = "--add-modules=" + VECTOR_MODULE;
+    private static final boolean VECTORS = ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
+
     private Backend() {
+    }
+
+    /**
+     * Whether this JVM can run shm's SIMD training kernels (started with {@link #VECTOR_OPTION}, as the training
+     * process is); without it those layers run libnd4j's ops.
+     */
+    public static boolean vectorKernels() {
+        return VECTORS;
     }
 
     /** Whether ND4J's oneDNN build for this platform is on the class path (there is none for ARM). */

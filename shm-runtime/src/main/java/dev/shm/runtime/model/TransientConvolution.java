@@ -65,10 +65,7 @@ public class TransientConvolution extends ConvolutionLayer {
         int[] stride = conf.getStride();
         int[] dilation = conf.getDilation();
         boolean same = conf.getConvolutionMode() == ConvolutionMode.Same;
-        int[] pad = same
-                ? ConvolutionUtils.getSameModeTopLeftPadding(new int[] {(int) output.size(2), (int) output.size(3)},
-                        new int[] {(int) input.size(2), (int) input.size(3)}, kernel, stride, dilation)
-                : conf.getPadding();
+        int[] pad = topLeftPadding(input, output, conf);
         int[] common = {kernel[0], kernel[1], stride[0], stride[1], pad[0], pad[1], dilation[0], dilation[1],
             same ? 1 : 0, 0};
         int[] args = new int[common.length + extra.length];
@@ -76,6 +73,15 @@ public class TransientConvolution extends ConvolutionLayer {
         System.arraycopy(extra, 0, args, common.length, extra.length);
         INDArray[] inputs = bias == null ? new INDArray[] {input, weights} : new INDArray[] {input, weights, bias};
         Nd4j.exec(DynamicCustomOp.builder(op).addInputs(inputs).addIntegerArguments(args).addOutputs(output).build());
+    }
+
+    /** The padding above and left of {@code input} [n, c, h, w] that gives {@code output} under {@code conf}. */
+    static int[] topLeftPadding(INDArray input, INDArray output, ConvolutionLayer conf) {
+        return conf.getConvolutionMode() == ConvolutionMode.Same
+                ? ConvolutionUtils.getSameModeTopLeftPadding(new int[] {(int) output.size(2), (int) output.size(3)},
+                        new int[] {(int) input.size(2), (int) input.size(3)}, conf.getKernelSize(), conf.getStride(),
+                        conf.getDilation())
+                : conf.getPadding();
     }
 
     static final class Implementation extends org.deeplearning4j.nn.layers.convolution.ConvolutionLayer

@@ -2,18 +2,25 @@ package dev.shm.runtime.model;
 
 import java.util.Collection;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.convolution.DepthwiseConvolution2DLayer;
 import org.deeplearning4j.nn.params.DepthwiseConvolutionParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
-/** {@link TransientConvolution} for a depthwise convolution. */
+/**
+ * {@link TransientConvolution} for a depthwise convolution. While training, in a JVM that has shm's SIMD kernels
+ * ({@link Backend#vectorKernels()}), its passes run in {@link DepthwiseKernels} instead of libnd4j's ops.
+ */
 public class TransientDepthwiseConvolution extends DepthwiseConvolution2D {
     public TransientDepthwiseConvolution() {
     }
@@ -55,13 +62,64 @@ public class TransientDepthwiseConvolution extends DepthwiseConvolution2D {
         @Override
         public void writeOutput(INDArray output) {
             INDArray bias = hasBias() ? getParam(DepthwiseConvolutionParamInitializer.BIAS_KEY) : null;
-            TransientConvolution.convolve("depthwise_conv2d", input,
-                    getParam(DepthwiseConvolutionParamInitializer.WEIGHT_KEY), bias, layerConf(), output);
+            INDArray weights = getParam(DepthwiseConvolutionParamInitializer.WEIGHT_KEY);
+            if (javaKernels()) {
+                DepthwiseKernels.forward(DepthwiseKernels.Geometry.of(depthwise(), input, output), input,
+                        values(weights), bias == null ? null : values(bias), output);
+            } else {
+                TransientConvolution.convolve("depthwise_conv2d", input, weights, bias, layerConf(), output);
+            }
         }
 
         @Override
         public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+            if (handOver.on(layerConf()) && javaKernels() && layerConf().getIDropout() == null
+                    && layerConf().getWeightNoise() == null) {
+                return javaBackward(epsilon.castTo(DataType.FLOAT), workspaceMgr);
+            }
             return handOver.backward(epsilon, layerConf(), () -> super.backpropGradient(epsilon, workspaceMgr));
+        }
+
+        /**
+         * Whether {@link DepthwiseKernels} run this layer: the JVM has them, they take its geometry (NCHW, depth
+         * multiplier 1, undilated, one stride for both axes), and its input is a float run.
+         */
+        private boolean javaKernels() {
+            DepthwiseConvolution2D conf = depthwise();
+            return Backend.vectorKernels() && conf.getCnn2dDataFormat() == CNN2DFormat.NCHW
+                    && conf.getDepthMultiplier() == 1 && conf.getDilation()[0] == 1 && conf.getDilation()[1] == 1
+                    && conf.getStride()[0] == conf.getStride()[1] && Floats.fits(input);
+        }
+
+        /** DL4J's backward pass for a transient depthwise convolution, in {@link DepthwiseKernels}. */
+        private Pair<Gradient, INDArray> javaBackward(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+            assertInputSet(true);
+            INDArray outputGradient = Floats.fits(epsilon) ? epsilon : epsilon.dup('c');
+            INDArray weightGradient = gradientViews.get(DepthwiseConvolutionParamInitializer.WEIGHT_KEY);
+            INDArray biasGradient = hasBias() ? gradientViews.get(DepthwiseConvolutionParamInitializer.BIAS_KEY) : null;
+            INDArray inputGradient = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
+                    input.shape(), 'c');
+            float[] weightSums = new float[(int) weightGradient.length()];
+            float[] biasSums = biasGradient == null ? null : new float[(int) biasGradient.length()];
+            DepthwiseKernels.backward(DepthwiseKernels.Geometry.of(depthwise(), input, outputGradient), input,
+                    values(getParam(DepthwiseConvolutionParamInitializer.WEIGHT_KEY)), outputGradient, inputGradient,
+                    weightSums, biasSums);
+            weightGradient.assign(Nd4j.createFromArray(weightSums).reshape(weightGradient.shape()));
+            Gradient gradient = new DefaultGradient();
+            if (biasGradient != null) {
+                biasGradient.assign(Nd4j.createFromArray(biasSums).reshape(biasGradient.shape()));
+                gradient.setGradientFor(DepthwiseConvolutionParamInitializer.BIAS_KEY, biasGradient);
+            }
+            gradient.setGradientFor(DepthwiseConvolutionParamInitializer.WEIGHT_KEY, weightGradient, 'c');
+            return new Pair<>(gradient, inputGradient);
+        }
+
+        private DepthwiseConvolution2D depthwise() {
+            return (DepthwiseConvolution2D) layerConf();
+        }
+
+        private static float[] values(INDArray parameters) {
+            return parameters.dup('c').data().asFloat();
         }
 
         @Override

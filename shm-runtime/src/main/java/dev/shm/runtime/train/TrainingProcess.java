@@ -7,6 +7,7 @@ import dev.shm.runtime.ShmException;
 import dev.shm.runtime.config.ConfigLoader;
 import dev.shm.runtime.config.Phase;
 import dev.shm.runtime.config.ShmConfig;
+import dev.shm.runtime.model.Backend;
 import dev.shm.runtime.progress.json.JsonLinesSink;
 import dev.shm.runtime.progress.Progress;
 import java.io.BufferedReader;
@@ -63,6 +64,8 @@ public final class TrainingProcess {
     static final String EVENT = "@shm-event ";
     static final String RESULT = "@shm-result ";
     static final String ERROR = "@shm-error ";
+    /** The line a JVM prints at start when {@link Backend#VECTOR_OPTION} gives it an incubator module. */
+    private static final String INCUBATOR_NOTICE = "WARNING: Using incubator modules: ";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int KEPT_OUTPUT_LINES = 20;
 
@@ -158,7 +161,7 @@ public final class TrainingProcess {
                         results.add(result(JSON.readTree(line.substring(RESULT.length()))));
                     } else if (line.startsWith(ERROR)) {
                         error = failure(JSON.readTree(line.substring(ERROR.length())));
-                    } else {
+                    } else if (!line.startsWith(INCUBATOR_NOTICE)) {
                         output.accept(line);
                         lastOutput.addLast(line);
                         if (lastOutput.size() > KEPT_OUTPUT_LINES) {
@@ -206,6 +209,7 @@ public final class TrainingProcess {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx" + Runtime.getRuntime().maxMemory());
+        command.add(Backend.VECTOR_OPTION);
         command.addAll(parallelism.jvmOptions());
         for (String name : System.getProperties().stringPropertyNames()) {
             if (name.startsWith("org.bytedeco.") || name.startsWith("org.nd4j.")
