@@ -10,7 +10,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * writes its output once, with no temporary arrays: the forward pass measures a channel's mean and (biased)
  * variance, then writes {@code gamma * (x - mean) / sqrt(var + eps) + beta}; the backward pass sums {@code dy} and
  * {@code dy * (x - mean)}, then writes the input's gradient. Sums are taken in double, in four interleaved partial
- * sums per quantity, so the results differ from oneDNN's in the order of float rounding only.
+ * sums per quantity, so the results differ from oneDNN's in the order of float rounding only. A JVM with shm's SIMD
+ * kernels ({@link Backend#vectorKernels()}) runs the same passes in {@link VectorKernels} instead.
  */
 final class BatchNormKernels {
     /** A channel's batch mean and biased variance, as the forward pass measured them. */
@@ -37,16 +38,10 @@ final class BatchNormKernels {
                 in.get((n * channels + c) * plane, values, 0, plane);
                 sumShifted(values, plane, shift, sums);
             }
-            double count = (double) images * plane;
-            double sum = sums[0] + sums[1] + sums[2] + sums[3];
-            double squares = sums[4] + sums[5] + sums[6] + sums[7];
-            double m = sum / count;
-            double v = Math.max(squares / count - m * m, 0);
-            mean[c] = (float) (shift + m);
-            variance[c] = (float) v;
+            float scale = measure(c, shift, sums[0] + sums[1] + sums[2] + sums[3], sums[4] + sums[5] + sums[6] + sums[7],
+                    (double) images * plane, gamma[c], eps, mean, variance);
             // centred before scaling: x * scale + (beta - mean * scale) would cancel where the mean is large
             float centre = mean[c];
-            float scale = (float) (gamma[c] / Math.sqrt(v + eps));
             float offset = beta[c];
             for (int n = 0; n < images; n++) {
                 int at = (n * channels + c) * plane;
@@ -83,18 +78,12 @@ final class BatchNormKernels {
                 gradient.get(at, gradients, 0, plane);
                 sumGradients(values, gradients, plane, mean, sums);
             }
-            double count = (double) images * plane;
-            double sumDy = sums[0] + sums[1] + sums[2] + sums[3];
-            double sumDyCentred = sums[4] + sums[5] + sums[6] + sums[7];
-            double inverseStd = 1 / Math.sqrt(statistics.variance()[c] + eps);
-            dBeta[c] = (float) sumDy;
-            dGamma[c] = (float) (sumDyCentred * inverseStd);
-            // dx = k (dy - mean(dy) - (x - mean) inverseStd^2 mean(dy (x - mean))), k = gamma inverseStd
-            double k = gamma[c] * inverseStd;
+            float[] terms = gradientTerms(c, sums[0] + sums[1] + sums[2] + sums[3], sums[4] + sums[5] + sums[6] + sums[7],
+                    (double) images * plane, statistics.variance()[c], gamma[c], eps, dGamma, dBeta);
             float centre = statistics.mean()[c];
-            float p = (float) k;
-            float q = (float) (-k * inverseStd * inverseStd * sumDyCentred / count);
-            float r = (float) (-k * sumDy / count);
+            float p = terms[0];
+            float q = terms[1];
+            float r = terms[2];
             for (int n = 0; n < images; n++) {
                 int at = (n * channels + c) * plane;
                 in.get(at, values, 0, plane);
@@ -105,6 +94,34 @@ final class BatchNormKernels {
                 result.put(at, values, 0, plane);
             }
         });
+    }
+
+    /**
+     * Channel {@code c}'s batch mean and (biased) variance into {@code mean} and {@code variance}, from the sums of
+     * {@code x - shift} and of its squares over {@code count} values; returns the scale gamma / sqrt(var + eps).
+     */
+    static float measure(int c, double shift, double sum, double squares, double count, float gamma, double eps,
+            float[] mean, float[] variance) {
+        double m = sum / count;
+        double v = Math.max(squares / count - m * m, 0);
+        mean[c] = (float) (shift + m);
+        variance[c] = (float) v;
+        return (float) (gamma / Math.sqrt(v + eps));
+    }
+
+    /**
+     * Channel {@code c}'s gradients of gamma and beta into {@code dGamma} and {@code dBeta}, from the sums of dy and
+     * of dy (x - mean) over {@code count} values; returns p, q and r of dx = p dy + q (x - mean) + r, which is
+     * k (dy - mean(dy) - (x - mean) inverseStd^2 mean(dy (x - mean))) with k = gamma inverseStd.
+     */
+    static float[] gradientTerms(int c, double sumDy, double sumDyCentred, double count, float variance, float gamma,
+            double eps, float[] dGamma, float[] dBeta) {
+        double inverseStd = 1 / Math.sqrt(variance + eps);
+        dBeta[c] = (float) sumDy;
+        dGamma[c] = (float) (sumDyCentred * inverseStd);
+        double k = gamma * inverseStd;
+        return new float[] {(float) k, (float) (-k * inverseStd * inverseStd * sumDyCentred / count),
+            (float) (-k * sumDy / count)};
     }
 
     /** Adds Σ(x - shift) to sums[0..3] and Σ(x - shift)² to sums[4..7]. */

@@ -1,6 +1,9 @@
 package dev.shm.runtime.model;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -32,12 +35,23 @@ final class Floats {
 
     /** The elements of {@code array} (see {@link #fits}) as a buffer over its native memory. */
     static FloatBuffer of(INDArray array) {
+        long length = checkedLength(array);
+        FloatPointer pointer = new FloatPointer(array.data().addressPointer());
+        return pointer.position(0).limit(length).capacity(length).asBuffer();
+    }
+
+    /** The elements of {@code array} (see {@link #fits}) as bytes in native order over its native memory. */
+    static ByteBuffer bytes(INDArray array) {
+        long length = checkedLength(array) * Float.BYTES;
+        BytePointer pointer = new BytePointer(array.data().addressPointer());
+        return pointer.position(0).limit(length).capacity(length).asByteBuffer().order(ByteOrder.nativeOrder());
+    }
+
+    private static long checkedLength(INDArray array) {
         if (!fits(array)) {
             throw new IllegalArgumentException("not one contiguous run of floats: " + array.shapeInfoToString());
         }
-        long length = array.length();
-        FloatPointer pointer = new FloatPointer(array.data().addressPointer());
-        return pointer.position(0).limit(length).capacity(length).asBuffer();
+        return array.length();
     }
 
     /** This thread's scratch array number {@code index} (0 or 1), at least {@code length} long. */

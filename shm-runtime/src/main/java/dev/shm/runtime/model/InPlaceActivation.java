@@ -72,7 +72,11 @@ public class InPlaceActivation extends ActivationLayer {
             // for ReLU, one past +infinity's bits: +infinity passes, NaN does not, as in DL4J's derivative
             int upper = layerConf().getActivationFn() instanceof ActivationReLU6 ? Float.floatToRawIntBits(6f)
                     : Float.floatToRawIntBits(Float.POSITIVE_INFINITY) + 1;
-            passWhereActive(Floats.of(input), Floats.of(epsilon), upper, Floats.of(delta), (int) input.length());
+            if (Backend.vectorKernels()) {
+                VectorKernels.passWhereActive(input, epsilon, upper, delta, (int) input.length());
+            } else {
+                passWhereActive(Floats.of(input), Floats.of(epsilon), upper, Floats.of(delta), (int) input.length());
+            }
             return new Pair<>(new DefaultGradient(), delta);
         }
     }

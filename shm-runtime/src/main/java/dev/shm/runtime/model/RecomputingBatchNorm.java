@@ -67,8 +67,11 @@ public class RecomputingBatchNorm extends BatchNormalization {
                 return super.activate(true, workspaceMgr);
             }
             INDArray output = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, input.shape(), 'c');
-            statistics = BatchNormKernels.forward(input, getParam(GAMMA).toFloatVector(),
-                    getParam(BETA).toFloatVector(), layerConf().getEps(), output);
+            float[] gamma = getParam(GAMMA).toFloatVector();
+            float[] beta = getParam(BETA).toFloatVector();
+            statistics = Backend.vectorKernels()
+                    ? VectorKernels.batchNormForward(input, gamma, beta, layerConf().getEps(), output)
+                    : BatchNormKernels.forward(input, gamma, beta, layerConf().getEps(), output);
             BatchNormStatistics.observe(layerConf().getLayerName(), statistics.mean(), statistics.variance());
             return output;
         }
@@ -93,8 +96,14 @@ public class RecomputingBatchNorm extends BatchNormalization {
             int channels = (int) input.size(1);
             float[] dGamma = new float[channels];
             float[] dBeta = new float[channels];
-            BatchNormKernels.backward(input, gradientAtOutput, statistics, getParam(GAMMA).toFloatVector(),
-                    layerConf().getEps(), gradientAtInput, dGamma, dBeta);
+            float[] gamma = getParam(GAMMA).toFloatVector();
+            if (Backend.vectorKernels()) {
+                VectorKernels.batchNormBackward(input, gradientAtOutput, statistics, gamma, layerConf().getEps(),
+                        gradientAtInput, dGamma, dBeta);
+            } else {
+                BatchNormKernels.backward(input, gradientAtOutput, statistics, gamma, layerConf().getEps(),
+                        gradientAtInput, dGamma, dBeta);
+            }
             Gradient gradient = new DefaultGradient();
             gradient.setGradientFor(GAMMA, write(GAMMA, dGamma));
             gradient.setGradientFor(BETA, write(BETA, dBeta));

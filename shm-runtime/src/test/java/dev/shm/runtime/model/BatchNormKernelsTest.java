@@ -8,20 +8,22 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 class BatchNormKernelsTest {
-    @Test
-    void normalisesEachChannelWithItsBatchStatistics() {
+    @ParameterizedTest(name = "SIMD kernels: {0}")
+    @ValueSource(booleans = {false, true})
+    void normalisesEachChannelWithItsBatchStatistics(boolean simd) {
         Backend.init();
         // channel 0: 1, 2, 3, 4 (mean 2.5, variance 1.25); channel 1: 10 everywhere (variance 0)
         INDArray x = Nd4j.create(new float[] {1, 2, 10, 10, 3, 4, 10, 10}, new long[] {2, 2, 1, 2}, 'c');
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, 2, 2, 1, 2);
-        var statistics = BatchNormKernels.forward(x, new float[] {2, 1}, new float[] {1, -1}, 0.25, out);
+        var statistics = forward(simd, x, new float[] {2, 1}, new float[] {1, -1}, 0.25, out);
         assertArrayEquals(new float[] {2.5f, 10}, statistics.mean());
         assertArrayEquals(new float[] {1.25f, 0}, statistics.variance());
         // 2 (x - 2.5) / sqrt(1.5) + 1 and (10 - 10) / sqrt(0.25) - 1
@@ -30,29 +32,41 @@ class BatchNormKernelsTest {
                 (float) (3 / s + 1), -1, -1}, out.data().asFloat(), 1e-6f);
     }
 
-    @Test
-    void backwardPassIsDl4jsBatchNormGradient() {
+    @ParameterizedTest(name = "SIMD kernels: {0}")
+    @ValueSource(booleans = {false, true})
+    void backwardPassIsDl4jsBatchNormGradient(boolean simd) {
         Backend.init();
         Nd4j.getRandom().setSeed(11);
         for (long[] shape : new long[][] {{3, 5, 7, 9}, {2, 64, 8, 8}, {2, 128, 4, 4}, {2, 6, 1, 1}}) {
             INDArray x = Nd4j.rand(DataType.FLOAT, shape).muli(4).subi(1);
             INDArray dy = Nd4j.rand(DataType.FLOAT, shape).subi(0.5);
-            assertLikeDl4j(x, dy);
+            assertLikeDl4j(x, dy, simd);
         }
     }
 
-    static void assertLikeDl4j(INDArray x, INDArray dy) {
+    /** The scalar kernels, or the SIMD ones ({@link VectorKernels}). */
+    static BatchNormKernels.Statistics forward(boolean simd, INDArray x, float[] gamma, float[] beta, double eps,
+            INDArray out) {
+        return simd ? VectorKernels.batchNormForward(x, gamma, beta, eps, out)
+                : BatchNormKernels.forward(x, gamma, beta, eps, out);
+    }
+
+    static void assertLikeDl4j(INDArray x, INDArray dy, boolean simd) {
         int channels = (int) x.size(1);
         float[] gamma = Nd4j.rand(DataType.FLOAT, channels).addi(0.5).toFloatVector();
         float[] beta = Nd4j.rand(DataType.FLOAT, channels).toFloatVector();
         double eps = 1e-5;
 
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
-        var statistics = BatchNormKernels.forward(x, gamma, beta, eps, out);
+        var statistics = forward(simd, x, gamma, beta, eps, out);
         INDArray dx = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
         float[] dGamma = new float[channels];
         float[] dBeta = new float[channels];
-        BatchNormKernels.backward(x, dy, statistics, gamma, eps, dx, dGamma, dBeta);
+        if (simd) {
+            VectorKernels.batchNormBackward(x, dy, statistics, gamma, eps, dx, dGamma, dBeta);
+        } else {
+            BatchNormKernels.backward(x, dy, statistics, gamma, eps, dx, dGamma, dBeta);
+        }
 
         Pair<INDArray, Pair<Gradient, INDArray>> dl4j = Dl4jLayers.withoutHelpers(() -> {
             var layer = dl4jBatchNorm(gamma, beta, eps);

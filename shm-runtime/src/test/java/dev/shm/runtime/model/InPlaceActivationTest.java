@@ -80,6 +80,26 @@ class InPlaceActivationTest {
         assertArrayEquals(new float[] {0, 0, 0, 4, 5, 6, 0, 8}, pass(activations, gradient, relu));
     }
 
+    /** The SIMD kernel gives the same bits, over whole runs of lanes and the values after the last run. */
+    @Test
+    void theSimdMaskPassesTheSameValues() {
+        Backend.init();
+        float[] pattern = {-1, -0f, 0, 0.5f, 6, 7, Float.NaN, Float.POSITIVE_INFINITY, 5.9999995f, Float.MIN_VALUE};
+        int length = 10 * pattern.length + 3;
+        float[] activations = new float[length];
+        float[] gradient = new float[length];
+        for (int i = 0; i < length; i++) {
+            activations[i] = pattern[i % pattern.length];
+            gradient[i] = i + 1;
+        }
+        for (int upper : new int[] {Float.floatToRawIntBits(6f), Float.floatToRawIntBits(Float.POSITIVE_INFINITY) + 1}) {
+            INDArray out = Nd4j.create(DataType.FLOAT, length);
+            VectorKernels.passWhereActive(Nd4j.createFromArray(activations), Nd4j.createFromArray(gradient), upper, out,
+                    length);
+            assertArrayEquals(pass(activations, gradient, upper), out.toFloatVector());
+        }
+    }
+
     private static float[] pass(float[] activations, float[] gradient, int upperBits) {
         java.nio.FloatBuffer out = java.nio.FloatBuffer.allocate(activations.length);
         InPlaceActivation.passWhereActive(java.nio.FloatBuffer.wrap(activations), java.nio.FloatBuffer.wrap(gradient),

@@ -1,0 +1,166 @@
+package dev.shm.runtime.model;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.stream.IntStream;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * {@link BatchNormKernels}' passes and {@link InPlaceActivation}'s gradient mask in SIMD Java
+ * ({@code jdk.incubator.vector}), reading and writing the arrays' native memory directly: the scalar kernels copy
+ * every plane into a Java array and back, which left them at a third of the memory bandwidth that ND4J's own
+ * element-wise ops reach. The same arithmetic as the scalar kernels, with sums taken per lane in float over runs of
+ * {@link #RUN} values, then in double. Only used where the JVM has the incubator module
+ * ({@link Backend#vectorKernels()}): without it the class cannot initialise.
+ */
+final class VectorKernels {
+    private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
+    private static final int LANES = FLOATS.length();
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    /** Values a lane sums in float before its sum goes into a double. */
+    private static final int RUN = 1024;
+    /** Values a task of the gradient mask takes. */
+    private static final int BLOCK = 1 << 16;
+
+    private VectorKernels() {
+    }
+
+    /** {@link BatchNormKernels#forward}: writes the batch-normalised {@code x} into {@code out}. */
+    static BatchNormKernels.Statistics batchNormForward(INDArray x, float[] gamma, float[] beta, double eps,
+            INDArray out) {
+        int images = (int) x.size(0);
+        int channels = (int) x.size(1);
+        int plane = (int) (x.size(2) * x.size(3));
+        ByteBuffer in = Floats.bytes(x);
+        ByteBuffer result = Floats.bytes(out);
+        float[] mean = new float[channels];
+        float[] variance = new float[channels];
+        IntStream.range(0, channels).parallel().forEach(c -> {
+            float shift = in.getFloat(c * plane * Float.BYTES);
+            double sum = 0;
+            double squares = 0;
+            for (int n = 0; n < images; n++) {
+                int at = (n * channels + c) * plane * Float.BYTES;
+                for (int from = 0; from < plane; from += RUN) {
+                    int to = Math.min(plane, from + RUN);
+                    FloatVector s = FloatVector.zero(FLOATS);
+                    FloatVector q = FloatVector.zero(FLOATS);
+                    int i = from;
+                    for (; i + LANES <= to; i += LANES) {
+                        FloatVector v = FloatVector.fromByteBuffer(FLOATS, in, at + i * Float.BYTES, ORDER).sub(shift);
+                        s = s.add(v);
+                        q = v.fma(v, q);
+                    }
+                    sum += s.reduceLanes(VectorOperators.ADD);
+                    squares += q.reduceLanes(VectorOperators.ADD);
+                    for (; i < to; i++) {
+                        double v = in.getFloat(at + i * Float.BYTES) - shift;
+                        sum += v;
+                        squares += v * v;
+                    }
+                }
+            }
+            float scale = BatchNormKernels.measure(c, shift, sum, squares, (double) images * plane, gamma[c], eps, mean,
+                    variance);
+            // centred before scaling: x * scale + (beta - mean * scale) would cancel where the mean is large
+            float centre = mean[c];
+            float offset = beta[c];
+            for (int n = 0; n < images; n++) {
+                int at = (n * channels + c) * plane * Float.BYTES;
+                int i = 0;
+                for (; i + LANES <= plane; i += LANES) {
+                    FloatVector.fromByteBuffer(FLOATS, in, at + i * Float.BYTES, ORDER).sub(centre).mul(scale)
+                            .add(offset).intoByteBuffer(result, at + i * Float.BYTES, ORDER);
+                }
+                for (; i < plane; i++) {
+                    result.putFloat(at + i * Float.BYTES, (in.getFloat(at + i * Float.BYTES) - centre) * scale + offset);
+                }
+            }
+        });
+        return new BatchNormKernels.Statistics(mean, variance);
+    }
+
+    /** {@link BatchNormKernels#backward}: writes the gradient at the batch norm's input into {@code dx}. */
+    static void batchNormBackward(INDArray x, INDArray dy, BatchNormKernels.Statistics statistics, float[] gamma,
+            double eps, INDArray dx, float[] dGamma, float[] dBeta) {
+        int images = (int) x.size(0);
+        int channels = (int) x.size(1);
+        int plane = (int) (x.size(2) * x.size(3));
+        ByteBuffer in = Floats.bytes(x);
+        ByteBuffer gradient = Floats.bytes(dy);
+        ByteBuffer result = Floats.bytes(dx);
+        IntStream.range(0, channels).parallel().forEach(c -> {
+            float mean = statistics.mean()[c];
+            double sumDy = 0;
+            double sumDyCentred = 0;
+            for (int n = 0; n < images; n++) {
+                int at = (n * channels + c) * plane * Float.BYTES;
+                for (int from = 0; from < plane; from += RUN) {
+                    int to = Math.min(plane, from + RUN);
+                    FloatVector s = FloatVector.zero(FLOATS);
+                    FloatVector q = FloatVector.zero(FLOATS);
+                    int i = from;
+                    for (; i + LANES <= to; i += LANES) {
+                        FloatVector g = FloatVector.fromByteBuffer(FLOATS, gradient, at + i * Float.BYTES, ORDER);
+                        s = s.add(g);
+                        q = g.fma(FloatVector.fromByteBuffer(FLOATS, in, at + i * Float.BYTES, ORDER).sub(mean), q);
+                    }
+                    sumDy += s.reduceLanes(VectorOperators.ADD);
+                    sumDyCentred += q.reduceLanes(VectorOperators.ADD);
+                    for (; i < to; i++) {
+                        double g = gradient.getFloat(at + i * Float.BYTES);
+                        sumDy += g;
+                        sumDyCentred += g * (in.getFloat(at + i * Float.BYTES) - mean);
+                    }
+                }
+            }
+            float[] terms = BatchNormKernels.gradientTerms(c, sumDy, sumDyCentred, (double) images * plane,
+                    statistics.variance()[c], gamma[c], eps, dGamma, dBeta);
+            float p = terms[0];
+            float q = terms[1];
+            float r = terms[2];
+            for (int n = 0; n < images; n++) {
+                int at = (n * channels + c) * plane * Float.BYTES;
+                int i = 0;
+                for (; i + LANES <= plane; i += LANES) {
+                    FloatVector g = FloatVector.fromByteBuffer(FLOATS, gradient, at + i * Float.BYTES, ORDER);
+                    FloatVector centred = FloatVector.fromByteBuffer(FLOATS, in, at + i * Float.BYTES, ORDER).sub(mean);
+                    g.mul(p).add(centred.mul(q)).add(r).intoByteBuffer(result, at + i * Float.BYTES, ORDER);
+                }
+                for (; i < plane; i++) {
+                    float g = gradient.getFloat(at + i * Float.BYTES);
+                    float centred = in.getFloat(at + i * Float.BYTES) - mean;
+                    result.putFloat(at + i * Float.BYTES, g * p + centred * q + r);
+                }
+            }
+        });
+    }
+
+    /** {@link InPlaceActivation#passWhereActive}, over whole arrays of {@code length} values. */
+    static void passWhereActive(INDArray activation, INDArray gradient, int upperBits, INDArray out, int length) {
+        ByteBuffer y = Floats.bytes(activation);
+        ByteBuffer g = Floats.bytes(gradient);
+        ByteBuffer result = Floats.bytes(out);
+        IntStream.range(0, (length + BLOCK - 1) / BLOCK).parallel().forEach(block -> {
+            int from = block * BLOCK;
+            int to = Math.min(length, from + BLOCK);
+            int i = from;
+            for (; i + INTS.length() <= to; i += INTS.length()) {
+                IntVector bits = IntVector.fromByteBuffer(INTS, y, i * Float.BYTES, ORDER);
+                IntVector active = bits.neg().and(bits.sub(upperBits)).lanewise(VectorOperators.ASHR, 31);
+                IntVector.fromByteBuffer(INTS, g, i * Float.BYTES, ORDER).and(active)
+                        .intoByteBuffer(result, i * Float.BYTES, ORDER);
+            }
+            for (; i < to; i++) {
+                int bits = y.getInt(i * Float.BYTES);
+                int active = (-bits & (bits - upperBits)) >> 31;
+                result.putInt(i * Float.BYTES, g.getInt(i * Float.BYTES) & active);
+            }
+        });
+    }
+}
