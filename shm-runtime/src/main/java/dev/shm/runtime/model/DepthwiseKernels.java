@@ -1,7 +1,6 @@
 package dev.shm.runtime.model;
 
 import java.nio.FloatBuffer;
-import java.util.Arrays;
 import java.util.stream.IntStream;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -127,7 +126,7 @@ final class DepthwiseKernels {
                     for (int i = 0; i < g.phaseRun(); i += LANES) {
                         FloatVector sum = FloatVector.zero(SPECIES);
                         for (int tap : taps) {
-                            sum = FloatVector.fromArray(SPECIES, plane.output, margin + i - plane.tapOffset[tap])
+                            sum = FloatVector.fromArray(SPECIES, plane.outputGradient, margin + i - plane.tapOffset[tap])
                                     .fma(FloatVector.broadcast(SPECIES, w[tap]), sum);
                         }
                         sum.intoArray(dxPhase, i);
@@ -139,13 +138,13 @@ final class DepthwiseKernels {
                     FloatVector sum = FloatVector.zero(SPECIES);
                     for (int i = 0; i < run; i += LANES) {
                         sum = FloatVector.fromArray(SPECIES, source, offset + i)
-                                .fma(FloatVector.fromArray(SPECIES, plane.output, margin + i), sum);
+                                .fma(FloatVector.fromArray(SPECIES, plane.outputGradient, margin + i), sum);
                     }
                     weightSums[tap] += sum.reduceLanes(VectorOperators.ADD);
                 }
                 if (dBias != null) {
                     for (int i = 0; i < run; i++) {
-                        biasSum += plane.output[margin + i];
+                        biasSum += plane.outputGradient[margin + i];
                     }
                 }
                 plane.storeGradient(result, (n * g.channels() + c) * g.height() * g.width());
@@ -170,10 +169,11 @@ final class DepthwiseKernels {
 
     /**
      * One thread's arrays for a plane: the zero-padded input split into s x s phases (phase (py, px) holds rows
-     * py, py + s, ... and columns px, px + s, ... of the padded plane), their gradients, the output (or output
-     * gradient) with rows phaseWidth apart. Output (oy, ox) sits at oy * phaseWidth + ox, and
-     * tap (ky, kx) reads it from phase (ky % s, kx % s) at that index plus (ky / s) * phaseWidth + kx / s: every tap
-     * is one unit-stride run over all the outputs.
+     * py, py + s, ... and columns px, px + s, ... of the padded plane), their gradients, the output and the output
+     * gradient with rows phaseWidth apart. Output (oy, ox) sits at oy * phaseWidth + ox, and tap (ky, kx) reads it
+     * from phase (ky % s, kx % s) at that index plus (ky / s) * phaseWidth + kx / s: every tap is one unit-stride
+     * run over all the outputs. A plane of one geometry writes the same places of the input phases and the output
+     * gradient each time, so the zeros around them, written when the arrays are made, stay.
      */
     private static final class Plane {
         private static final ThreadLocal<Plane> PER_THREAD = new ThreadLocal<>();
@@ -186,6 +186,7 @@ final class DepthwiseKernels {
         final int[][] phaseTaps;
         final int[] tapOffset;
         final float[] output;
+        final float[] outputGradient;
         /** A plane as NCHW stores it, copied in or out in one call. */
         private final float[] whole;
 
@@ -203,7 +204,8 @@ final class DepthwiseKernels {
                     tapOffset[tap] = ky / s * g.phaseWidth() + kx / s;
                 }
             }
-            output = new float[g.margin() + Math.max(g.outputRun(), g.phaseRun()) + LANES];
+            output = new float[g.margin() + g.outputRun()];
+            outputGradient = new float[g.margin() + Math.max(g.outputRun(), g.phaseRun()) + LANES];
             phaseTaps = new int[s * s][];
             for (int phase = 0; phase < s * s; phase++) {
                 int py = phase / s;
@@ -227,9 +229,6 @@ final class DepthwiseKernels {
         void load(FloatBuffer in, int at) {
             Geometry g = geometry;
             int s = g.stride();
-            for (float[] phase : phases) {
-                Arrays.fill(phase, 0);
-            }
             in.get(at, whole, 0, g.height() * g.width());
             for (int y = 0; y < g.height(); y++) {
                 int paddedRow = y + g.padTop();
@@ -258,13 +257,13 @@ final class DepthwiseKernels {
             out.put(at, whole, 0, g.outHeight() * g.outWidth());
         }
 
-        /** The output gradient at {@code at} into {@link #output}, in phase layout, zero between the rows. */
+        /** The output gradient at {@code at} into {@link #outputGradient}, in phase layout, zero between the rows. */
         void loadGradient(FloatBuffer gradient, int at) {
             Geometry g = geometry;
-            Arrays.fill(output, 0);
             gradient.get(at, whole, 0, g.outHeight() * g.outWidth());
             for (int oy = 0; oy < g.outHeight(); oy++) {
-                System.arraycopy(whole, oy * g.outWidth(), output, g.margin() + oy * g.phaseWidth(), g.outWidth());
+                System.arraycopy(whole, oy * g.outWidth(), outputGradient, g.margin() + oy * g.phaseWidth(),
+                        g.outWidth());
             }
         }
 
