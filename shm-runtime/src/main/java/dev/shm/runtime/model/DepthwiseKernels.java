@@ -13,8 +13,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * each channel on its own core, one image plane at a time in per-thread arrays that stay in cache. libnd4j's
  * depthwise ops reorder every input and gradient into oneDNN's blocked layout and back, which costs several times
  * their arithmetic at 320x320; a plane needs no reordering. A plane is copied zero-padded and, for stride s > 1,
- * split into s column phases (phase p holds columns p, p + s, ...), so that every kernel tap reads a unit-stride run
- * for a run of outputs. Weights are DL4J's [kH, kW, channels, 1]. Sums run in another order than oneDNN's, so
+ * split into s x s phases (every s-th row and column from each offset), so that every kernel tap reads one
+ * unit-stride run over all the outputs. Weights are DL4J's [kH, kW, channels, 1]. Sums run in another order than oneDNN's, so
  * results agree to float rounding; a weight's gradient is summed per lane in float over one image plane, then in
  * double. Only used where the JVM has the incubator module ({@link Backend#vectorKernels()}): without it the class
  * cannot initialise.
@@ -34,8 +34,10 @@ final class DepthwiseKernels {
                     conf.getStride()[0], pad[0], pad[1]);
         }
 
-        /** A phase's row length: the padded plane's columns (the input's after the left padding, or as far as
-         * the kernel reaches) of one column phase. */
+        /**
+         * A phase's row length: one phase's share of the padded plane's columns (the input's after the left padding,
+         * or as far as the kernel reaches).
+         */
         int phaseWidth() {
             int paddedWidth = Math.max(padLeft + width, (outWidth - 1) * stride + kernelWidth);
             return (paddedWidth + stride - 1) / stride;
