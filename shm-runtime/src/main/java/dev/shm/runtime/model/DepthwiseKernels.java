@@ -14,10 +14,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * depthwise ops reorder every input and gradient into oneDNN's blocked layout and back, which costs several times
  * their arithmetic at 320x320; a plane needs no reordering. A plane is copied zero-padded and, for stride s > 1,
  * split into s x s phases (every s-th row and column from each offset), so that every kernel tap reads one
- * unit-stride run over all the outputs. Weights are DL4J's [kH, kW, channels, 1]. Sums run in another order than oneDNN's, so
- * results agree to float rounding; a weight's gradient is summed per lane in float over one image plane, then in
- * double. Only used where the JVM has the incubator module ({@link Backend#vectorKernels()}): without it the class
- * cannot initialise.
+ * unit-stride run over all the outputs. Weights are DL4J's [kH, kW, channels, 1]. Sums run in another order than
+ * oneDNN's, so results agree to float rounding; a weight's gradient is summed per lane in float over one image plane,
+ * then in double. Only used where the JVM has the incubator module ({@link Backend#vectorKernels()}): without it the
+ * class cannot initialise.
  */
 final class DepthwiseKernels {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -88,6 +88,7 @@ final class DepthwiseKernels {
             float[] w = channelWeights(g, weights, c);
             FloatVector b = FloatVector.broadcast(SPECIES, bias == null ? 0 : bias[c]);
             int run = g.outputRun();
+            int margin = g.margin();
             for (int n = 0; n < g.images(); n++) {
                 plane.load(in, (n * g.channels() + c) * g.height() * g.width());
                 for (int i = 0; i < run; i += LANES) {
@@ -96,7 +97,7 @@ final class DepthwiseKernels {
                         sum = FloatVector.fromArray(SPECIES, plane.source[tap], plane.tapOffset[tap] + i)
                                 .fma(FloatVector.broadcast(SPECIES, w[tap]), sum);
                     }
-                    sum.intoArray(plane.output, g.margin() + i);
+                    sum.intoArray(plane.output, margin + i);
                 }
                 plane.storeOutput(result, (n * g.channels() + c) * g.outHeight() * g.outWidth());
             }
@@ -118,18 +119,19 @@ final class DepthwiseKernels {
             double[] weightSums = new double[w.length];
             double biasSum = 0;
             int run = g.outputRun();
+            int phaseRun = g.phaseRun();
+            int margin = g.margin();
             for (int n = 0; n < g.images(); n++) {
                 plane.load(in, (n * g.channels() + c) * g.height() * g.width());
                 plane.loadGradient(gradient, (n * g.channels() + c) * g.outHeight() * g.outWidth());
-                int margin = g.margin();
                 for (int phase = 0; phase < plane.phaseTaps.length; phase++) {
                     int[] taps = plane.phaseTaps[phase];
                     float[] dxPhase = plane.gradientPhases[phase];
-                    for (int i = 0; i < g.phaseRun(); i += LANES) {
+                    for (int i = 0; i < phaseRun; i += LANES) {
                         FloatVector sum = FloatVector.zero(SPECIES);
                         for (int tap : taps) {
-                            sum = FloatVector.fromArray(SPECIES, plane.outputGradient, margin + i - plane.tapOffset[tap])
-                                    .fma(FloatVector.broadcast(SPECIES, w[tap]), sum);
+                            sum = FloatVector.fromArray(SPECIES, plane.outputGradient,
+                                    margin + i - plane.tapOffset[tap]).fma(FloatVector.broadcast(SPECIES, w[tap]), sum);
                         }
                         sum.intoArray(dxPhase, i);
                     }
@@ -230,21 +232,38 @@ final class DepthwiseKernels {
         /** The input plane at {@code at}, zero-padded and split into phases. */
         void load(FloatBuffer in, int at) {
             Geometry g = geometry;
-            int s = g.stride();
             in.get(at, whole, 0, g.height() * g.width());
             for (int y = 0; y < g.height(); y++) {
-                int paddedRow = y + g.padTop();
-                int base = paddedRow / s * g.phaseWidth();
-                int from = y * g.width();
-                if (s == 1) {
-                    System.arraycopy(whole, from, phases[0], base + g.padLeft(), g.width());
-                    continue;
+                moveRow(y, phases, true);
+            }
+        }
+
+        /**
+         * Moves input row {@code y} between {@link #whole} and its places in {@code phaseArrays} (laid out as
+         * {@link #phases}): into the phases, or out of them.
+         */
+        private void moveRow(int y, float[][] phaseArrays, boolean intoPhases) {
+            Geometry g = geometry;
+            int s = g.stride();
+            int paddedRow = y + g.padTop();
+            int base = paddedRow / s * g.phaseWidth();
+            int row = y * g.width();
+            if (s == 1) {
+                if (intoPhases) {
+                    System.arraycopy(whole, row, phaseArrays[0], base + g.padLeft(), g.width());
+                } else {
+                    System.arraycopy(phaseArrays[0], base + g.padLeft(), whole, row, g.width());
                 }
-                for (int px = 0; px < s; px++) {
-                    float[] phase = phases[paddedRow % s * s + px];
-                    int x = Math.floorMod(px - g.padLeft(), s);
-                    for (int j = base + (x + g.padLeft()) / s; x < g.width(); x += s, j++) {
-                        phase[j] = whole[from + x];
+                return;
+            }
+            for (int px = 0; px < s; px++) {
+                float[] phase = phaseArrays[paddedRow % s * s + px];
+                int x = Math.floorMod(px - g.padLeft(), s);
+                for (int j = base + (x + g.padLeft()) / s; x < g.width(); x += s, j++) {
+                    if (intoPhases) {
+                        phase[j] = whole[row + x];
+                    } else {
+                        whole[row + x] = phase[j];
                     }
                 }
             }
@@ -272,22 +291,8 @@ final class DepthwiseKernels {
         /** The input's rows of the phased gradient, joined, to the plane at {@code at}. */
         void storeGradient(FloatBuffer out, int at) {
             Geometry g = geometry;
-            int s = g.stride();
             for (int y = 0; y < g.height(); y++) {
-                int paddedRow = y + g.padTop();
-                int base = paddedRow / s * g.phaseWidth();
-                int to = y * g.width();
-                if (s == 1) {
-                    System.arraycopy(gradientPhases[0], base + g.padLeft(), whole, to, g.width());
-                    continue;
-                }
-                for (int px = 0; px < s; px++) {
-                    float[] phase = gradientPhases[paddedRow % s * s + px];
-                    int x = Math.floorMod(px - g.padLeft(), s);
-                    for (int j = base + (x + g.padLeft()) / s; x < g.width(); x += s, j++) {
-                        whole[to + x] = phase[j];
-                    }
-                }
+                moveRow(y, gradientPhases, false);
             }
             out.put(at, whole, 0, g.height() * g.width());
         }
