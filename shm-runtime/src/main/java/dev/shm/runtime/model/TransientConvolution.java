@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.TrainingListener;
@@ -84,6 +85,25 @@ public class TransientConvolution extends ConvolutionLayer {
                 : conf.getPadding();
     }
 
+    /** Whether the layer is its convolution alone: no dropout on its input, no noise on its weights. */
+    static boolean plain(ConvolutionLayer conf) {
+        return conf.getIDropout() == null && conf.getWeightNoise() == null;
+    }
+
+    /**
+     * A convolution's backward result as DL4J's layers return it: the weights' (and bias's, where not null)
+     * gradient views, written by the caller, and the gradient at the input.
+     */
+    static Pair<Gradient, INDArray> backwardResult(INDArray weightGradient, INDArray biasGradient,
+            INDArray inputGradient) {
+        Gradient gradient = new DefaultGradient();
+        if (biasGradient != null) {
+            gradient.setGradientFor(DefaultParamInitializer.BIAS_KEY, biasGradient);
+        }
+        gradient.setGradientFor(DefaultParamInitializer.WEIGHT_KEY, weightGradient, 'c');
+        return new Pair<>(gradient, inputGradient);
+    }
+
     static final class Implementation extends org.deeplearning4j.nn.layers.convolution.ConvolutionLayer
             implements ConvolutionScratch.Producer {
         private final OutputHandOver handOver = new OutputHandOver();
@@ -121,16 +141,11 @@ public class TransientConvolution extends ConvolutionLayer {
 
         @Override
         public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-            if (handOver.on(layerConf()) && PointwiseConvolution.applies(layerConf()) && plainPointwise()) {
+            if (handOver.on(layerConf()) && PointwiseConvolution.applies(layerConf()) && plain(layerConf())
+                    && input.dataType() == DataType.FLOAT) {
                 return pointwiseBackward(epsilon, workspaceMgr);
             }
             return handOver.backward(epsilon, layerConf(), () -> super.backpropGradient(epsilon, workspaceMgr));
-        }
-
-        /** Whether nothing but the convolution stands between its input and output: no dropout, no weight noise. */
-        private boolean plainPointwise() {
-            return layerConf().getIDropout() == null && layerConf().getWeightNoise() == null
-                    && input.dataType() == DataType.FLOAT;
         }
 
         /** DL4J's backward pass for a transient 1x1 convolution, as matrix products ({@link PointwiseConvolution}). */
@@ -142,12 +157,7 @@ public class TransientConvolution extends ConvolutionLayer {
                     input.shape(), 'c');
             PointwiseConvolution.backward(input, getParam(ConvolutionParamInitializer.WEIGHT_KEY),
                     epsilon.castTo(DataType.FLOAT), inputGradient, weightGradient, biasGradient);
-            Gradient gradient = new DefaultGradient();
-            if (biasGradient != null) {
-                gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGradient);
-            }
-            gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGradient, 'c');
-            return new Pair<>(gradient, inputGradient);
+            return backwardResult(weightGradient, biasGradient, inputGradient);
         }
 
         @Override

@@ -5,7 +5,6 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
-import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.convolution.DepthwiseConvolution2DLayer;
 import org.deeplearning4j.nn.params.DepthwiseConvolutionParamInitializer;
@@ -73,8 +72,7 @@ public class TransientDepthwiseConvolution extends DepthwiseConvolution2D {
 
         @Override
         public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-            if (handOver.on(layerConf()) && javaKernels() && layerConf().getIDropout() == null
-                    && layerConf().getWeightNoise() == null) {
+            if (handOver.on(layerConf()) && javaKernels() && TransientConvolution.plain(layerConf())) {
                 return javaBackward(epsilon.castTo(DataType.FLOAT), workspaceMgr);
             }
             return handOver.backward(epsilon, layerConf(), () -> super.backpropGradient(epsilon, workspaceMgr));
@@ -105,13 +103,10 @@ public class TransientDepthwiseConvolution extends DepthwiseConvolution2D {
                     values(getParam(DepthwiseConvolutionParamInitializer.WEIGHT_KEY)), outputGradient, inputGradient,
                     weightSums, biasSums);
             weightGradient.assign(Nd4j.createFromArray(weightSums).reshape(weightGradient.shape()));
-            Gradient gradient = new DefaultGradient();
             if (biasGradient != null) {
                 biasGradient.assign(Nd4j.createFromArray(biasSums).reshape(biasGradient.shape()));
-                gradient.setGradientFor(DepthwiseConvolutionParamInitializer.BIAS_KEY, biasGradient);
             }
-            gradient.setGradientFor(DepthwiseConvolutionParamInitializer.WEIGHT_KEY, weightGradient, 'c');
-            return new Pair<>(gradient, inputGradient);
+            return TransientConvolution.backwardResult(weightGradient, biasGradient, inputGradient);
         }
 
         private DepthwiseConvolution2D depthwise() {
