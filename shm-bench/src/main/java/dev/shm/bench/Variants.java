@@ -25,8 +25,9 @@ import java.util.Map;
  * MALLOC_TRIM_THRESHOLD_=64G} set before {@code mvn} would; {@code +thp} has it ask for transparent huge pages
  * for the large blocks it maps ({@code GLIBC_TUNABLES=glibc.malloc.hugetlb=1}); {@code +passive} has OpenMP's idle
  * threads sleep at once instead of spinning ({@code OMP_WAIT_POLICY=PASSIVE}); {@code +novector} leaves out the
- * module of shm's SIMD kernels, whose layers then run libnd4j's ops; {@code +runtime=DIR} puts another build of shm-runtime's
- * classes (DIR) ahead of this one, to measure an earlier version beside the current one.
+ * module of shm's SIMD kernels, whose layers then run libnd4j's ops and the scalar Java kernels; {@code +runtime=DIR}
+ * puts another build of shm-runtime's classes (DIR) ahead of this one, to measure an earlier version beside the
+ * current one.
  */
 final class Variants {
     private static final String EXTENSION = "org.bytedeco.javacpp.platform.extension";
@@ -102,7 +103,8 @@ final class Variants {
             case "shipped" -> "onednn";
             default -> variant.replaceFirst("-nohelpers$", "");
         };
-        List<String> options = new ArrayList<>(List.of("-D" + EXTENSION + "=" + (build.equals("generic") ? "" : "-" + build),
+        List<String> options = new ArrayList<>(List.of(
+                "-D" + EXTENSION + "=" + (build.equals("generic") ? "" : "-" + build),
                 "-D" + Backend.HELPERS_DISABLED + "=" + !helpers));
         if (helpers) {
             options.add(Backend.VECTOR_OPTION);

@@ -14,8 +14,9 @@ import org.apache.spark.launcher.JavaModuleOptions;
  * The Spark configuration of a training run: the user's settings ({@code shm.sparkConf}) over shm's defaults.
  * Results of a round are whole networks, so the driver takes results of any size. On a cluster, executors get the
  * training JVM's jars (those of the Spark installation at {@code $SPARK_HOME} excepted), the JDK openings Spark
- * needs on Java 17 and the module of shm's SIMD training kernels, and the training JVM's environment: OpenMP sized to {@code spark.task.cpus}, glibc's allocator
- * keeping freed memory. In local mode the driver listens on the loopback interface only and shows no web UI.
+ * needs on Java 17 and the module of shm's SIMD training kernels, and the training JVM's environment: OpenMP sized
+ * to {@code spark.task.cpus}, glibc's allocator keeping freed memory. In local mode the driver listens on the
+ * loopback interface only and shows no web UI.
  */
 final class SparkSettings {
     static final String APP_NAME = "shm:train";

@@ -16,7 +16,7 @@ public final class Backend {
     public static final String HELPERS_DISABLED = "org.eclipse.deeplearning4j.helpers.disable";
 
     /** The JDK module of the SIMD training kernels; a JVM has it with {@code --add-modules=jdk.incubator.vector}. */
-    public static final String VECTOR_MODULE = "jdk.incubator.vector";
+    private static final String VECTOR_MODULE = "jdk.incubator.vector";
     /** The JVM option that gives a JVM the SIMD training kernels. */
     public static final String VECTOR_OPTION = "--add-modules=" + VECTOR_MODULE;
     private static final boolean VECTORS = ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
