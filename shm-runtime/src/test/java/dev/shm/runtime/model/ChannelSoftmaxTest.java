@@ -54,8 +54,7 @@ class ChannelSoftmaxTest {
 
     /** The layer's output and input gradient, with shm's kernels or with SameDiff's graph. */
     private static Pair<INDArray, INDArray> passes(boolean helpers, INDArray x, INDArray dy) {
-        Object[] result = new Object[1];
-        Dl4jLayers.withHelpers(helpers, () -> {
+        return Dl4jLayers.computeWithHelpers(helpers, () -> {
             ComputationGraph graph = new ComputationGraph(new NeuralNetConfiguration.Builder().graphBuilder()
                     .addInputs("in").addLayer("softmax", new ChannelSoftmax(), "in").setOutputs("softmax")
                     .setInputTypes(InputType.convolutional(70, 90, 3)).build());
@@ -64,10 +63,7 @@ class ChannelSoftmaxTest {
             LayerWorkspaceMgr none = LayerWorkspaceMgr.noWorkspaces();
             INDArray y = layer.activate(x, true, none).dup();
             INDArray dx = layer.backpropGradient(dy, none).getSecond().dup();
-            result[0] = new Pair<>(y, dx);
+            return new Pair<>(y, dx);
         });
-        @SuppressWarnings("unchecked")
-        Pair<INDArray, INDArray> passes = (Pair<INDArray, INDArray>) result[0];
-        return passes;
     }
 }

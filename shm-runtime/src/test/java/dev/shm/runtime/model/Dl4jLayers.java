@@ -22,8 +22,13 @@ final class Dl4jLayers {
 
     /** Runs {@code body} with DL4J's own code in the layers it instantiates and returns what it returns. */
     static <T> T withoutHelpers(java.util.function.Supplier<T> body) {
+        return computeWithHelpers(false, body);
+    }
+
+    /** Runs {@code body} with DL4J's layer helpers on or off and returns what it returns. */
+    static <T> T computeWithHelpers(boolean helpers, java.util.function.Supplier<T> body) {
         Object[] result = new Object[1];
-        withHelpers(false, () -> result[0] = body.get());
+        withHelpers(helpers, () -> result[0] = body.get());
         @SuppressWarnings("unchecked")
         T value = (T) result[0];
         return value;
