@@ -4,6 +4,7 @@ import java.nio.FloatBuffer;
 import java.util.stream.IntStream;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -22,6 +23,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class DepthwiseKernels {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
+    /** Lanes of two vectors side by side: the even ones, the odd ones; and back, the first half, the second. */
+    private static final VectorShuffle<Float> EVENS = VectorShuffle.fromOp(SPECIES, i -> 2 * i);
+    private static final VectorShuffle<Float> ODDS = VectorShuffle.fromOp(SPECIES, i -> 2 * i + 1);
+    private static final VectorShuffle<Float> INTERLEAVE_LOW = VectorShuffle.fromOp(SPECIES,
+            i -> i / 2 + (i % 2) * LANES);
+    private static final VectorShuffle<Float> INTERLEAVE_HIGH = VectorShuffle.fromOp(SPECIES,
+            i -> LANES / 2 + i / 2 + (i % 2) * LANES);
 
     /** The sizes and padding of one depthwise convolution. */
     record Geometry(int images, int channels, int height, int width, int outHeight, int outWidth, int kernelHeight,
@@ -191,7 +199,7 @@ final class DepthwiseKernels {
         final int[] tapOffset;
         final float[] output;
         final float[] outputGradient;
-        /** A plane as NCHW stores it, copied in or out in one call. */
+        /** At stride 2 or more, a plane as NCHW stores it, copied in or out in one call. */
         private final float[] whole;
 
         private Plane(Geometry g) {
@@ -217,7 +225,7 @@ final class DepthwiseKernels {
                 phaseTaps[phase] = IntStream.range(0, g.taps())
                         .filter(tap -> tap / g.kernelWidth() % s == py && tap % g.kernelWidth() % s == px).toArray();
             }
-            whole = new float[Math.max(g.height() * g.width(), g.outHeight() * g.outWidth())];
+            whole = s == 1 ? null : new float[g.height() * g.width()];
         }
 
         static Plane forThisThread(Geometry g) {
@@ -232,15 +240,26 @@ final class DepthwiseKernels {
         /** The input plane at {@code at}, zero-padded and split into phases. */
         void load(FloatBuffer in, int at) {
             Geometry g = geometry;
+            if (g.stride() == 1) {
+                for (int y = 0; y < g.height(); y++) {
+                    in.get(at + y * g.width(), phases[0], unitStrideRow(y), g.width());
+                }
+                return;
+            }
             in.get(at, whole, 0, g.height() * g.width());
             for (int y = 0; y < g.height(); y++) {
                 moveRow(y, phases, true);
             }
         }
 
+        /** Where input row {@code y} starts in the one phase of stride 1. */
+        private int unitStrideRow(int y) {
+            return (y + geometry.padTop()) * geometry.phaseWidth() + geometry.padLeft();
+        }
+
         /**
-         * Moves input row {@code y} between {@link #whole} and its places in {@code phaseArrays} (laid out as
-         * {@link #phases}): into the phases, or out of them.
+         * Moves input row {@code y} (stride 2 or more) between {@link #whole} and its places in {@code phaseArrays}
+         * (laid out as {@link #phases}): into the phases, or out of them.
          */
         private void moveRow(int y, float[][] phaseArrays, boolean intoPhases) {
             Geometry g = geometry;
@@ -248,17 +267,30 @@ final class DepthwiseKernels {
             int paddedRow = y + g.padTop();
             int base = paddedRow / s * g.phaseWidth();
             int row = y * g.width();
-            if (s == 1) {
-                if (intoPhases) {
-                    System.arraycopy(whole, row, phaseArrays[0], base + g.padLeft(), g.width());
-                } else {
-                    System.arraycopy(phaseArrays[0], base + g.padLeft(), whole, row, g.width());
+            int done = 0;
+            if (s == 2) {
+                float[] evens = phaseArrays[paddedRow % 2 * 2 + g.padLeft() % 2];
+                float[] odds = phaseArrays[paddedRow % 2 * 2 + (g.padLeft() + 1) % 2];
+                int evenAt = base + g.padLeft() / 2;
+                int oddAt = base + (g.padLeft() + 1) / 2;
+                for (; done + 2 * LANES <= g.width(); done += 2 * LANES) {
+                    int i = done / 2;
+                    if (intoPhases) {
+                        FloatVector low = FloatVector.fromArray(SPECIES, whole, row + done);
+                        FloatVector high = FloatVector.fromArray(SPECIES, whole, row + done + LANES);
+                        low.rearrange(EVENS, high).intoArray(evens, evenAt + i);
+                        low.rearrange(ODDS, high).intoArray(odds, oddAt + i);
+                    } else {
+                        FloatVector even = FloatVector.fromArray(SPECIES, evens, evenAt + i);
+                        FloatVector odd = FloatVector.fromArray(SPECIES, odds, oddAt + i);
+                        even.rearrange(INTERLEAVE_LOW, odd).intoArray(whole, row + done);
+                        even.rearrange(INTERLEAVE_HIGH, odd).intoArray(whole, row + done + LANES);
+                    }
                 }
-                return;
             }
             for (int px = 0; px < s; px++) {
                 float[] phase = phaseArrays[paddedRow % s * s + px];
-                int x = Math.floorMod(px - g.padLeft(), s);
+                int x = done + Math.floorMod(px - g.padLeft() - done, s);
                 for (int j = base + (x + g.padLeft()) / s; x < g.width(); x += s, j++) {
                     if (intoPhases) {
                         phase[j] = whole[row + x];
@@ -273,24 +305,27 @@ final class DepthwiseKernels {
         void storeOutput(FloatBuffer out, int at) {
             Geometry g = geometry;
             for (int oy = 0; oy < g.outHeight(); oy++) {
-                System.arraycopy(output, g.margin() + oy * g.phaseWidth(), whole, oy * g.outWidth(), g.outWidth());
+                out.put(at + oy * g.outWidth(), output, g.margin() + oy * g.phaseWidth(), g.outWidth());
             }
-            out.put(at, whole, 0, g.outHeight() * g.outWidth());
         }
 
         /** The output gradient at {@code at} into {@link #outputGradient}, in phase layout, zero between the rows. */
         void loadGradient(FloatBuffer gradient, int at) {
             Geometry g = geometry;
-            gradient.get(at, whole, 0, g.outHeight() * g.outWidth());
             for (int oy = 0; oy < g.outHeight(); oy++) {
-                System.arraycopy(whole, oy * g.outWidth(), outputGradient, g.margin() + oy * g.phaseWidth(),
-                        g.outWidth());
+                gradient.get(at + oy * g.outWidth(), outputGradient, g.margin() + oy * g.phaseWidth(), g.outWidth());
             }
         }
 
         /** The input's rows of the phased gradient, joined, to the plane at {@code at}. */
         void storeGradient(FloatBuffer out, int at) {
             Geometry g = geometry;
+            if (g.stride() == 1) {
+                for (int y = 0; y < g.height(); y++) {
+                    out.put(at + y * g.width(), gradientPhases[0], unitStrideRow(y), g.width());
+                }
+                return;
+            }
             for (int y = 0; y < g.height(); y++) {
                 moveRow(y, gradientPhases, false);
             }

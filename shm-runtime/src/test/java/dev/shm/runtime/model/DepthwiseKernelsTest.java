@@ -53,7 +53,7 @@ class DepthwiseKernelsTest {
 
     @ParameterizedTest
     @CsvSource({"3, 1, 1, Truncate, 12", "3, 2, 1, Truncate, 12", "3, 2, 0, Same, 11", "3, 1, 0, Same, 9",
-        "5, 2, 2, Truncate, 13"})
+        "5, 2, 2, Truncate, 13", "3, 2, 1, Truncate, 72", "3, 2, 0, Same, 69"})
     void agreesWithLibnd4jsDepthwiseOpsToFloatRounding(int kernel, int stride, int pad, ConvolutionMode mode, int side) {
         Nd4j.getRandom().setSeed(kernel * 100 + stride * 10 + side);
         int images = 3;
