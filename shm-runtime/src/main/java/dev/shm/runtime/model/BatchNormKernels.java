@@ -14,9 +14,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * kernels ({@link Backend#vectorKernels()}) runs the same passes in {@link VectorKernels} instead.
  */
 final class BatchNormKernels {
-    /** A channel's batch mean and biased variance, as the forward pass measured them. */
-    record Statistics(float[] mean, float[] variance) {
+    /**
+     * A channel's batch mean and biased variance, as the forward pass measured them, and the scale it normalised
+     * with, from which the backward pass computes the forward pass's output again, bit for bit.
+     */
+    record Statistics(float[] mean, float[] variance, float[] scale) {
     }
+
+    /** {@code upperBits} for a backward pass with no activation after the batch norm. */
+    static final int NO_ACTIVATION = 0;
 
     private BatchNormKernels() {
     }
@@ -30,6 +36,7 @@ final class BatchNormKernels {
         FloatBuffer result = Floats.of(out);
         float[] mean = new float[channels];
         float[] variance = new float[channels];
+        float[] scales = new float[channels];
         IntStream.range(0, channels).parallel().forEach(c -> {
             float[] values = Floats.scratch(0, plane);
             double shift = in.get(c * plane);
@@ -40,6 +47,7 @@ final class BatchNormKernels {
             }
             float scale = measure(c, shift, sums[0] + sums[1] + sums[2] + sums[3], sums[4] + sums[5] + sums[6] + sums[7],
                     (double) images * plane, gamma[c], eps, mean, variance);
+            scales[c] = scale;
             // centred before scaling: x * scale + (beta - mean * scale) would cancel where the mean is large
             float centre = mean[c];
             float offset = beta[c];
@@ -52,15 +60,18 @@ final class BatchNormKernels {
                 result.put(at, values, 0, plane);
             }
         });
-        return new Statistics(mean, variance);
+        return new Statistics(mean, variance, scales);
     }
 
     /**
      * Writes the gradient at the input of a batch norm that normalised {@code x} with {@code statistics} into
-     * {@code dx}, given the gradient {@code dy} at its output, and fills {@code dGamma} and {@code dBeta}.
+     * {@code dx}, given the gradient {@code dy} at its output, and fills {@code dGamma} and {@code dBeta}. With
+     * {@code upperBits} other than {@link #NO_ACTIVATION}, {@code dy} is the gradient after a ReLU or ReLU6 that
+     * followed the batch norm ({@link InPlaceActivation#upperBits}), and the pass takes it only where the
+     * activation was active, from the batch norm's output computed again.
      */
-    static void backward(INDArray x, INDArray dy, Statistics statistics, float[] gamma, double eps, INDArray dx,
-            float[] dGamma, float[] dBeta) {
+    static void backward(INDArray x, INDArray dy, Statistics statistics, float[] gamma, float[] beta, double eps,
+            int upperBits, INDArray dx, float[] dGamma, float[] dBeta) {
         int images = (int) x.size(0);
         int channels = (int) x.size(1);
         int plane = (int) (x.size(2) * x.size(3));
@@ -76,6 +87,7 @@ final class BatchNormKernels {
                 int at = (n * channels + c) * plane;
                 in.get(at, values, 0, plane);
                 gradient.get(at, gradients, 0, plane);
+                mask(values, gradients, plane, statistics, c, beta[c], upperBits);
                 sumGradients(values, gradients, plane, mean, sums);
             }
             float[] terms = gradientTerms(c, sums[0] + sums[1] + sums[2] + sums[3], sums[4] + sums[5] + sums[6] + sums[7],
@@ -88,6 +100,7 @@ final class BatchNormKernels {
                 int at = (n * channels + c) * plane;
                 in.get(at, values, 0, plane);
                 gradient.get(at, gradients, 0, plane);
+                mask(values, gradients, plane, statistics, c, beta[c], upperBits);
                 for (int i = 0; i < plane; i++) {
                     values[i] = gradients[i] * p + (values[i] - centre) * q + r;
                 }
@@ -122,6 +135,23 @@ final class BatchNormKernels {
         double k = gamma * inverseStd;
         return new float[] {(float) k, (float) (-k * inverseStd * inverseStd * sumDyCentred / count),
             (float) (-k * sumDy / count)};
+    }
+
+    /**
+     * Zeroes the gradients of channel {@code c} where its activation was not active: where the forward pass's
+     * output {@code (x - mean) * scale + beta}, computed again in the same float operations, is not strictly
+     * between 0 and the float of {@code upperBits} ({@link InPlaceActivation#passWhereActive}'s test).
+     */
+    private static void mask(float[] values, float[] gradients, int length, Statistics statistics, int c, float beta,
+            int upperBits) {
+        if (upperBits == NO_ACTIVATION) {
+            return;
+        }
+        float centre = statistics.mean()[c];
+        float scale = statistics.scale()[c];
+        for (int i = 0; i < length; i++) {
+            gradients[i] = InPlaceActivation.pass((values[i] - centre) * scale + beta, gradients[i], upperBits);
+        }
     }
 
     /** Adds Σ(x - shift) to sums[0..3] and Σ(x - shift)² to sums[4..7]. */

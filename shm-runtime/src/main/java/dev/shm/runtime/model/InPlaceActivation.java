@@ -26,8 +26,10 @@ import org.nd4j.common.primitives.Pair;
  * stored activation per convolution block (27% of T-Net + M-Net's training activations). The backward pass reads
  * the activation's output where DL4J reads its input, which gives the same mask for both functions (0 < y < 6 exactly
  * where 0 < x < 6; y > 0 exactly where x > 0); it passes the gradient where that mask is set, in one pass of Java
- * code over the arrays instead of DL4J's copy of the input and ND4J's per-element derivative. At inference it is
- * DL4J's activation layer.
+ * code over the arrays instead of DL4J's copy of the input and ND4J's per-element derivative. After a
+ * {@link RecomputingBatchNorm} that ran its kernels, that batch norm's backward pass applies the mask instead
+ * ({@link RecomputingBatchNorm#takeMaskOver}) and this layer hands the gradient on. At inference it is DL4J's
+ * activation layer.
  */
 public class InPlaceActivation extends ActivationLayer {
     public InPlaceActivation() {
@@ -48,30 +50,53 @@ public class InPlaceActivation extends ActivationLayer {
                 layerParamsView, initializeParams);
     }
 
+    /**
+     * The raw bits of the activation's upper bound for {@link #passWhereActive}: 6 for ReLU6; for ReLU, one past
+     * +infinity's bits, so that +infinity passes and NaN does not, as in DL4J's derivative.
+     */
+    static int upperBits(IActivation function) {
+        return function instanceof ActivationReLU6 ? Float.floatToRawIntBits(6f)
+                : Float.floatToRawIntBits(Float.POSITIVE_INFINITY) + 1;
+    }
+
     static final class Implementation extends org.deeplearning4j.nn.layers.ActivationLayer {
+        /** Whether the batch norm before this layer took this training pass's gradient mask over. */
+        private boolean maskTakenOver;
+
         Implementation(NeuralNetConfiguration conf, DataType dataType) {
             super(conf, dataType);
         }
 
         @Override
         public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+            maskTakenOver = false;
             if (!training) {
                 return super.activate(false, workspaceMgr);
             }
             assertInputSet(false);
-            return layerConf().getActivationFn().getActivation(workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, input), true);
+            INDArray output = layerConf().getActivationFn().getActivation(
+                    workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, input), true);
+            maskTakenOver = output == input
+                    && RecomputingBatchNorm.takeMaskOver(input, upperBits(layerConf().getActivationFn()));
+            return output;
+        }
+
+        boolean maskTakenOver() {
+            return maskTakenOver;
         }
 
         @Override
         public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
             assertInputSet(true);
+            if (maskTakenOver) {
+                maskTakenOver = false;
+                return new Pair<>(new DefaultGradient(), workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, epsilon));
+            }
             if (!Floats.fits(input) || !Floats.fits(epsilon) || !Arrays.equals(input.shape(), epsilon.shape())) {
                 return super.backpropGradient(epsilon, workspaceMgr);
             }
             INDArray delta = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
-            // for ReLU, one past +infinity's bits: +infinity passes, NaN does not, as in DL4J's derivative
-            int upper = layerConf().getActivationFn() instanceof ActivationReLU6 ? Float.floatToRawIntBits(6f)
-                    : Float.floatToRawIntBits(Float.POSITIVE_INFINITY) + 1;
+            int upper = upperBits(layerConf().getActivationFn());
             if (Backend.vectorKernels()) {
                 VectorKernels.passWhereActive(input, epsilon, upper, delta, (int) input.length());
             } else {
@@ -84,11 +109,18 @@ public class InPlaceActivation extends ActivationLayer {
     private static final int BLOCK = 1 << 14;
 
     /**
-     * out = gradient where 0 < activation < upper, else 0, with {@code upperBits} the raw bits of upper. A float's
+     * {@code gradient} where 0 < activation < upper, else 0, with {@code upperBits} the raw bits of upper. A float's
      * bits order like its value when it is not negative, and negative floats have negative bits, so
-     * {@code 0 < bits < upperBits} is the same test; written as the sign of {@code -bits & (bits - upperBits)}, the
-     * loop has no branch and runs about 2.5 times as fast.
+     * {@code 0 < bits < upperBits} is the same test; written as the sign of {@code -bits & (bits - upperBits)}, a
+     * loop over it has no branch and runs about 2.5 times as fast.
      */
+    static float pass(float activation, float gradient, int upperBits) {
+        int bits = Float.floatToRawIntBits(activation);
+        int active = (-bits & (bits - upperBits)) >> 31;
+        return Float.intBitsToFloat(Float.floatToRawIntBits(gradient) & active);
+    }
+
+    /** out = {@link #pass}(activation, gradient) over {@code length} values. */
     static void passWhereActive(FloatBuffer activation, FloatBuffer gradient, int upperBits, FloatBuffer out,
             int length) {
         IntStream.range(0, (length + BLOCK - 1) / BLOCK).parallel().forEach(block -> {
@@ -99,9 +131,7 @@ public class InPlaceActivation extends ActivationLayer {
             activation.get(at, activations, 0, n);
             gradient.get(at, gradients, 0, n);
             for (int i = 0; i < n; i++) {
-                int bits = Float.floatToRawIntBits(activations[i]);
-                int active = (-bits & (bits - upperBits)) >> 31;
-                gradients[i] = Float.intBitsToFloat(Float.floatToRawIntBits(gradients[i]) & active);
+                gradients[i] = pass(activations[i], gradients[i], upperBits);
             }
             out.put(at, gradients, 0, n);
         });

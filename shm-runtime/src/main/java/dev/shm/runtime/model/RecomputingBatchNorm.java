@@ -44,9 +44,31 @@ public class RecomputingBatchNorm extends BatchNormalization {
                 layerParamsView, initializeParams);
     }
 
+    /** This thread's batch norm whose training output its kernels made last, while no layer has read it. */
+    private static final ThreadLocal<Implementation> LAST_OUTPUT = new ThreadLocal<>();
+
+    /**
+     * Where {@code output} is the training output the kernels of this thread's last batch norm made, has its backward
+     * pass apply the gradient mask of the ReLU or ReLU6 of {@code upperBits} that overwrote that output in place
+     * ({@link InPlaceActivation}), and returns true: the activation's backward pass then hands its output gradient
+     * on as it is. The batch norm takes the mask from its output computed again from its input, which it reads
+     * anyway, instead of the activation's separate pass over its output, the gradient and a new array.
+     */
+    static boolean takeMaskOver(INDArray output, int upperBits) {
+        Implementation last = LAST_OUTPUT.get();
+        LAST_OUTPUT.remove();
+        if (last == null || last.output != output || last.statistics == null) {
+            return false;
+        }
+        last.upperBits = upperBits;
+        return true;
+    }
+
     static final class Implementation extends org.deeplearning4j.nn.layers.normalization.BatchNormalization {
         private ConvolutionScratch.Producer producer;
         private BatchNormKernels.Statistics statistics;
+        private INDArray output;
+        private int upperBits = BatchNormKernels.NO_ACTIVATION;
         /** Read when the layer is made, as DL4J reads the switch for its helpers. */
         private final boolean helpers = Backend.helpersOn();
 
@@ -59,6 +81,8 @@ public class RecomputingBatchNorm extends BatchNormalization {
             assertInputSet(false);
             producer = training ? ConvolutionScratch.producerOf(input, layerId()) : null;
             statistics = null;
+            output = null;
+            upperBits = BatchNormKernels.NO_ACTIVATION;
             if (!training) {
                 return super.activate(false, workspaceMgr);
             }
@@ -66,13 +90,14 @@ public class RecomputingBatchNorm extends BatchNormalization {
                 BatchNormStatistics.observe(layerConf().getLayerName(), input);
                 return super.activate(true, workspaceMgr);
             }
-            INDArray output = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, input.shape(), 'c');
+            output = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, input.shape(), 'c');
             float[] gamma = getParam(GAMMA).toFloatVector();
             float[] beta = getParam(BETA).toFloatVector();
             statistics = Backend.vectorKernels()
                     ? VectorKernels.batchNormForward(input, gamma, beta, layerConf().getEps(), output)
                     : BatchNormKernels.forward(input, gamma, beta, layerConf().getEps(), output);
             BatchNormStatistics.observe(layerConf().getLayerName(), statistics.mean(), statistics.variance());
+            LAST_OUTPUT.set(this);
             return output;
         }
 
@@ -97,18 +122,21 @@ public class RecomputingBatchNorm extends BatchNormalization {
             float[] dGamma = new float[channels];
             float[] dBeta = new float[channels];
             float[] gamma = getParam(GAMMA).toFloatVector();
+            float[] beta = getParam(BETA).toFloatVector();
             if (Backend.vectorKernels()) {
-                VectorKernels.batchNormBackward(input, gradientAtOutput, statistics, gamma, layerConf().getEps(),
-                        gradientAtInput, dGamma, dBeta);
+                VectorKernels.batchNormBackward(input, gradientAtOutput, statistics, gamma, beta, layerConf().getEps(),
+                        upperBits, gradientAtInput, dGamma, dBeta);
             } else {
-                BatchNormKernels.backward(input, gradientAtOutput, statistics, gamma, layerConf().getEps(),
-                        gradientAtInput, dGamma, dBeta);
+                BatchNormKernels.backward(input, gradientAtOutput, statistics, gamma, beta, layerConf().getEps(),
+                        upperBits, gradientAtInput, dGamma, dBeta);
             }
             Gradient gradient = new DefaultGradient();
             gradient.setGradientFor(GAMMA, write(GAMMA, dGamma));
             gradient.setGradientFor(BETA, write(BETA, dBeta));
             runningStatistics(gradient);
             statistics = null;
+            output = null;
+            upperBits = BatchNormKernels.NO_ACTIVATION;
             return new Pair<>(gradient, gradientAtInput);
         }
 

@@ -40,6 +40,7 @@ final class VectorKernels {
         ByteBuffer result = Floats.bytes(out);
         float[] mean = new float[channels];
         float[] variance = new float[channels];
+        float[] scales = new float[channels];
         IntStream.range(0, channels).parallel().forEach(c -> {
             float shift = in.getFloat(c * plane * Float.BYTES);
             double sum = 0;
@@ -67,6 +68,7 @@ final class VectorKernels {
             }
             float scale = BatchNormKernels.measure(c, shift, sum, squares, (double) images * plane, gamma[c], eps, mean,
                     variance);
+            scales[c] = scale;
             // centred before scaling: x * scale + (beta - mean * scale) would cancel where the mean is large
             float centre = mean[c];
             float offset = beta[c];
@@ -82,20 +84,23 @@ final class VectorKernels {
                 }
             }
         });
-        return new BatchNormKernels.Statistics(mean, variance);
+        return new BatchNormKernels.Statistics(mean, variance, scales);
     }
 
     /** {@link BatchNormKernels#backward}: writes the gradient at the batch norm's input into {@code dx}. */
     static void batchNormBackward(INDArray x, INDArray dy, BatchNormKernels.Statistics statistics, float[] gamma,
-            double eps, INDArray dx, float[] dGamma, float[] dBeta) {
+            float[] beta, double eps, int upperBits, INDArray dx, float[] dGamma, float[] dBeta) {
         int images = (int) x.size(0);
         int channels = (int) x.size(1);
         int plane = (int) (x.size(2) * x.size(3));
         ByteBuffer in = Floats.bytes(x);
         ByteBuffer gradient = Floats.bytes(dy);
         ByteBuffer result = Floats.bytes(dx);
+        boolean masked = upperBits != BatchNormKernels.NO_ACTIVATION;
         IntStream.range(0, channels).parallel().forEach(c -> {
             float mean = statistics.mean()[c];
+            float scale = statistics.scale()[c];
+            float offset = beta[c];
             double sumDy = 0;
             double sumDyCentred = 0;
             for (int n = 0; n < images; n++) {
@@ -106,16 +111,22 @@ final class VectorKernels {
                     FloatVector q = FloatVector.zero(FLOATS);
                     int i = from;
                     for (; i + LANES <= to; i += LANES) {
+                        FloatVector centred = FloatVector.fromByteBuffer(FLOATS, in, at + i * Float.BYTES, ORDER)
+                                .sub(mean);
                         FloatVector g = FloatVector.fromByteBuffer(FLOATS, gradient, at + i * Float.BYTES, ORDER);
+                        if (masked) {
+                            g = active(centred, scale, offset, upperBits, g);
+                        }
                         s = s.add(g);
-                        q = g.fma(FloatVector.fromByteBuffer(FLOATS, in, at + i * Float.BYTES, ORDER).sub(mean), q);
+                        q = g.fma(centred, q);
                     }
                     sumDy += s.reduceLanes(VectorOperators.ADD);
                     sumDyCentred += q.reduceLanes(VectorOperators.ADD);
                     for (; i < to; i++) {
-                        double g = gradient.getFloat(at + i * Float.BYTES);
+                        float centred = in.getFloat(at + i * Float.BYTES) - mean;
+                        double g = active(centred, scale, offset, upperBits, gradient.getFloat(at + i * Float.BYTES));
                         sumDy += g;
-                        sumDyCentred += g * (in.getFloat(at + i * Float.BYTES) - mean);
+                        sumDyCentred += g * centred;
                     }
                 }
             }
@@ -130,15 +141,37 @@ final class VectorKernels {
                 for (; i + LANES <= plane; i += LANES) {
                     FloatVector g = FloatVector.fromByteBuffer(FLOATS, gradient, at + i * Float.BYTES, ORDER);
                     FloatVector centred = FloatVector.fromByteBuffer(FLOATS, in, at + i * Float.BYTES, ORDER).sub(mean);
+                    if (masked) {
+                        g = active(centred, scale, offset, upperBits, g);
+                    }
                     g.mul(p).add(centred.mul(q)).add(r).intoByteBuffer(result, at + i * Float.BYTES, ORDER);
                 }
                 for (; i < plane; i++) {
-                    float g = gradient.getFloat(at + i * Float.BYTES);
                     float centred = in.getFloat(at + i * Float.BYTES) - mean;
+                    float g = active(centred, scale, offset, upperBits, gradient.getFloat(at + i * Float.BYTES));
                     result.putFloat(at + i * Float.BYTES, g * p + centred * q + r);
                 }
             }
         });
+    }
+
+    /**
+     * {@code g} where the batch norm's output {@code centred * scale + offset} (the forward pass's float operations)
+     * passed the activation of {@code upperBits}, else 0.
+     */
+    private static FloatVector active(FloatVector centred, float scale, float offset, int upperBits, FloatVector g) {
+        IntVector active = activeLanes(centred.mul(scale).add(offset).reinterpretAsInts(), upperBits);
+        return g.reinterpretAsInts().and(active).reinterpretAsFloats();
+    }
+
+    private static float active(float centred, float scale, float offset, int upperBits, float g) {
+        return upperBits == BatchNormKernels.NO_ACTIVATION ? g
+                : InPlaceActivation.pass(centred * scale + offset, g, upperBits);
+    }
+
+    /** All ones in the lanes where 0 < activation < upper, from the activations' bits ({@link InPlaceActivation#pass}). */
+    private static IntVector activeLanes(IntVector bits, int upperBits) {
+        return bits.neg().and(bits.sub(upperBits)).lanewise(VectorOperators.ASHR, 31);
     }
 
     /** {@link InPlaceActivation#passWhereActive}, over whole arrays of {@code length} values. */
@@ -151,15 +184,13 @@ final class VectorKernels {
             int to = Math.min(length, from + BLOCK);
             int i = from;
             for (; i + INTS.length() <= to; i += INTS.length()) {
-                IntVector bits = IntVector.fromByteBuffer(INTS, y, i * Float.BYTES, ORDER);
-                IntVector active = bits.neg().and(bits.sub(upperBits)).lanewise(VectorOperators.ASHR, 31);
+                IntVector active = activeLanes(IntVector.fromByteBuffer(INTS, y, i * Float.BYTES, ORDER), upperBits);
                 IntVector.fromByteBuffer(INTS, g, i * Float.BYTES, ORDER).and(active)
                         .intoByteBuffer(result, i * Float.BYTES, ORDER);
             }
             for (; i < to; i++) {
-                int bits = y.getInt(i * Float.BYTES);
-                int active = (-bits & (bits - upperBits)) >> 31;
-                result.putInt(i * Float.BYTES, g.getInt(i * Float.BYTES) & active);
+                result.putFloat(i * Float.BYTES,
+                        InPlaceActivation.pass(y.getFloat(i * Float.BYTES), g.getFloat(i * Float.BYTES), upperBits));
             }
         });
     }

@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -44,11 +45,59 @@ class BatchNormKernelsTest {
         }
     }
 
+    /**
+     * With a ReLU or ReLU6 after the batch norm, the backward pass given the gradient after the activation is, bit
+     * for bit, the plain backward pass given that gradient masked where the forward pass's output was active, as
+     * {@link InPlaceActivation} masks it.
+     */
+    @ParameterizedTest(name = "SIMD kernels: {0}")
+    @ValueSource(booleans = {false, true})
+    void takesTheActivationsMaskFromItsOwnOutput(boolean simd) {
+        Backend.init();
+        Nd4j.getRandom().setSeed(13);
+        for (Activation activation : new Activation[] {Activation.RELU, Activation.RELU6}) {
+            INDArray x = Nd4j.rand(DataType.FLOAT, 2, 5, 9, 7).muli(8).subi(2);
+            INDArray dy = Nd4j.rand(DataType.FLOAT, x.shape()).subi(0.5);
+            float[] gamma = {3, 2, -1, 4, 1};
+            float[] beta = {0, 1, 0.5f, -1, 6};
+            INDArray out = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
+            var statistics = forward(simd, x, gamma, beta, 1e-5, out);
+            int upper = InPlaceActivation.upperBits(activation.getActivationFunction());
+            INDArray masked = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
+            InPlaceActivation.passWhereActive(Floats.of(out), Floats.of(dy), upper, Floats.of(masked),
+                    (int) x.length());
+            long active = masked.neq(0).castTo(DataType.INT).sumNumber().longValue();
+            assertTrue(active > x.length() / 5 && active < x.length() * 4 / 5, "a mask with both sides: " + active);
+
+            INDArray expected = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
+            float[] expectedDGamma = new float[5];
+            float[] expectedDBeta = new float[5];
+            backward(simd, x, masked, statistics, gamma, beta, 1e-5, BatchNormKernels.NO_ACTIVATION, expected,
+                    expectedDGamma, expectedDBeta);
+            INDArray dx = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
+            float[] dGamma = new float[5];
+            float[] dBeta = new float[5];
+            backward(simd, x, dy, statistics, gamma, beta, 1e-5, upper, dx, dGamma, dBeta);
+            assertArrayEquals(expected.data().asFloat(), dx.data().asFloat(), activation.name());
+            assertArrayEquals(expectedDGamma, dGamma);
+            assertArrayEquals(expectedDBeta, dBeta);
+        }
+    }
+
     /** The scalar kernels, or the SIMD ones ({@link VectorKernels}). */
     static BatchNormKernels.Statistics forward(boolean simd, INDArray x, float[] gamma, float[] beta, double eps,
             INDArray out) {
         return simd ? VectorKernels.batchNormForward(x, gamma, beta, eps, out)
                 : BatchNormKernels.forward(x, gamma, beta, eps, out);
+    }
+
+    static void backward(boolean simd, INDArray x, INDArray dy, BatchNormKernels.Statistics statistics,
+            float[] gamma, float[] beta, double eps, int upperBits, INDArray dx, float[] dGamma, float[] dBeta) {
+        if (simd) {
+            VectorKernels.batchNormBackward(x, dy, statistics, gamma, beta, eps, upperBits, dx, dGamma, dBeta);
+        } else {
+            BatchNormKernels.backward(x, dy, statistics, gamma, beta, eps, upperBits, dx, dGamma, dBeta);
+        }
     }
 
     static void assertLikeDl4j(INDArray x, INDArray dy, boolean simd) {
@@ -62,11 +111,7 @@ class BatchNormKernelsTest {
         INDArray dx = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
         float[] dGamma = new float[channels];
         float[] dBeta = new float[channels];
-        if (simd) {
-            VectorKernels.batchNormBackward(x, dy, statistics, gamma, eps, dx, dGamma, dBeta);
-        } else {
-            BatchNormKernels.backward(x, dy, statistics, gamma, eps, dx, dGamma, dBeta);
-        }
+        backward(simd, x, dy, statistics, gamma, beta, eps, BatchNormKernels.NO_ACTIVATION, dx, dGamma, dBeta);
 
         Pair<INDArray, Pair<Gradient, INDArray>> dl4j = Dl4jLayers.withoutHelpers(() -> {
             var layer = dl4jBatchNorm(gamma, beta, eps);

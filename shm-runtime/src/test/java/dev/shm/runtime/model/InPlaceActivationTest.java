@@ -46,6 +46,32 @@ class InPlaceActivationTest {
         }
     }
 
+    /**
+     * After shm's batch norm, the activation leaves its gradient mask to the batch norm's backward pass, which
+     * takes it from its own output computed again: training is bit for bit that of DL4J's activation layer.
+     */
+    @Test
+    void theBatchNormTakesTheMaskOverWithTheSameResult() {
+        Dl4jLayers.withHelpers(true, () -> {
+            Function<BatchNormalization, Layer> recomputing = RecomputingBatchNorm::of;
+            ComputationGraph plain = graph(recomputing,
+                    activation -> new ActivationLayer.Builder().activation(activation).build());
+            ComputationGraph inPlace = graph(recomputing, InPlaceActivation::new);
+            Nd4j.getRandom().setSeed(7);
+            INDArray image = Nd4j.rand(DataType.FLOAT, 2, 3, 8, 8).subi(0.5).muli(8);
+            INDArray target = Nd4j.rand(DataType.FLOAT, 2, 4, 8, 8);
+            for (int step = 0; step < 3; step++) {
+                plain.fit(new INDArray[] {image}, new INDArray[] {target});
+                inPlace.fit(new INDArray[] {image}, new INDArray[] {target});
+            }
+            assertEquals(plain.params(), inPlace.params());
+            inPlace.feedForward(new INDArray[] {image}, true, false);
+            for (String name : new String[] {"c1_relu6", "c2_relu"}) {
+                assertTrue(((InPlaceActivation.Implementation) inPlace.getLayer(name)).maskTakenOver(), name);
+            }
+        });
+    }
+
     @Test
     void refusesFunctionsWhoseDerivativeNeedsTheInput() {
         assertThrows(IllegalArgumentException.class, () -> new InPlaceActivation(Activation.TANH));
@@ -53,14 +79,19 @@ class InPlaceActivationTest {
     }
 
     private static ComputationGraph graph(Function<Activation, Layer> activationLayer) {
+        return graph(batchNorm -> batchNorm, activationLayer);
+    }
+
+    private static ComputationGraph graph(Function<BatchNormalization, Layer> batchNormLayer,
+            Function<Activation, Layer> activationLayer) {
         Backend.init();
         var graph = new NeuralNetConfiguration.Builder().seed(3).updater(new Adam(0.05))
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED).graphBuilder().addInputs("in")
                 .addLayer("c1", Blocks.conv(3, 3, 4, 1, false), "in")
-                .addLayer("c1_bn", new BatchNormalization.Builder().nIn(4).nOut(4).build(), "c1")
+                .addLayer("c1_bn", batchNormLayer.apply(new BatchNormalization.Builder().nIn(4).nOut(4).build()), "c1")
                 .addLayer("c1_relu6", activationLayer.apply(Activation.RELU6), "c1_bn")
                 .addLayer("c2", Blocks.conv(1, 4, 4, 1, false), "c1_relu6")
-                .addLayer("c2_bn", new BatchNormalization.Builder().nIn(4).nOut(4).build(), "c2")
+                .addLayer("c2_bn", batchNormLayer.apply(new BatchNormalization.Builder().nIn(4).nOut(4).build()), "c2")
                 .addLayer("c2_relu", activationLayer.apply(Activation.RELU), "c2_bn")
                 .addLayer("out", new CnnLossLayer.Builder().lossFunction(LossFunctions.LossFunction.MSE)
                         .activation(Activation.IDENTITY).build(), "c2_relu")
