@@ -3,6 +3,7 @@ package dev.shm.runtime.model;
 import java.nio.FloatBuffer;
 import java.util.stream.IntStream;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -23,13 +24,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class DepthwiseKernels {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
-    /** Lanes of two vectors side by side: the even ones, the odd ones; and back, the first half, the second. */
-    private static final VectorShuffle<Float> EVENS = VectorShuffle.fromOp(SPECIES, i -> 2 * i);
-    private static final VectorShuffle<Float> ODDS = VectorShuffle.fromOp(SPECIES, i -> 2 * i + 1);
-    private static final VectorShuffle<Float> INTERLEAVE_LOW = VectorShuffle.fromOp(SPECIES,
-            i -> i / 2 + (i % 2) * LANES);
-    private static final VectorShuffle<Float> INTERLEAVE_HIGH = VectorShuffle.fromOp(SPECIES,
-            i -> LANES / 2 + i / 2 + (i % 2) * LANES);
+    /*
+     * Splitting two vectors side by side into their even and odd lanes, and joining them back, as rearranges of
+     * one vector each and a blend: JDK 17's rearrange of two vectors allocates on every call.
+     */
+    /** Lane i takes lane 2i (mod LANES): a vector's even lanes in the first half, again in the second. */
+    private static final VectorShuffle<Float> EVENS = VectorShuffle.fromOp(SPECIES, i -> 2 * i % LANES);
+    private static final VectorShuffle<Float> ODDS = VectorShuffle.fromOp(SPECIES, i -> (2 * i + 1) % LANES);
+    /** Lane i takes lane i / 2 (of the first half), or LANES / 2 + i / 2 (of the second half). */
+    private static final VectorShuffle<Float> SPREAD_LOW = VectorShuffle.fromOp(SPECIES, i -> i / 2);
+    private static final VectorShuffle<Float> SPREAD_HIGH = VectorShuffle.fromOp(SPECIES, i -> LANES / 2 + i / 2);
+    private static final VectorMask<Float> SECOND_HALF = VectorMask.fromLong(SPECIES, -1L << (LANES / 2));
+    private static final VectorMask<Float> ODD_LANES = VectorMask.fromLong(SPECIES, 0xAAAAAAAAAAAAAAAAL);
 
     /** The sizes and padding of one depthwise convolution. */
     record Geometry(int images, int channels, int height, int width, int outHeight, int outWidth, int kernelHeight,
@@ -278,13 +284,15 @@ final class DepthwiseKernels {
                     if (intoPhases) {
                         FloatVector low = FloatVector.fromArray(SPECIES, whole, row + done);
                         FloatVector high = FloatVector.fromArray(SPECIES, whole, row + done + LANES);
-                        low.rearrange(EVENS, high).intoArray(evens, evenAt + i);
-                        low.rearrange(ODDS, high).intoArray(odds, oddAt + i);
+                        low.rearrange(EVENS).blend(high.rearrange(EVENS), SECOND_HALF).intoArray(evens, evenAt + i);
+                        low.rearrange(ODDS).blend(high.rearrange(ODDS), SECOND_HALF).intoArray(odds, oddAt + i);
                     } else {
                         FloatVector even = FloatVector.fromArray(SPECIES, evens, evenAt + i);
                         FloatVector odd = FloatVector.fromArray(SPECIES, odds, oddAt + i);
-                        even.rearrange(INTERLEAVE_LOW, odd).intoArray(whole, row + done);
-                        even.rearrange(INTERLEAVE_HIGH, odd).intoArray(whole, row + done + LANES);
+                        even.rearrange(SPREAD_LOW).blend(odd.rearrange(SPREAD_LOW), ODD_LANES)
+                                .intoArray(whole, row + done);
+                        even.rearrange(SPREAD_HIGH).blend(odd.rearrange(SPREAD_HIGH), ODD_LANES)
+                                .intoArray(whole, row + done + LANES);
                     }
                 }
             }
