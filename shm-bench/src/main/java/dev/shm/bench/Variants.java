@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -35,44 +37,83 @@ final class Variants {
     private Variants() {
     }
 
+    /**
+     * Runs every variant's child, the whole list {@code rounds} times over (system property {@code rounds}, 1 by
+     * default), interleaved so that a change in the machine's load falls on every variant alike; after more than
+     * one round, a table of each row's medians follows.
+     */
     static void run(String variants, Class<?> main, List<String> properties) throws IOException, InterruptedException {
-        for (String listed : variants.split(",")) {
-            String variant = listed.trim();
-            String[] parts = variant.split("\\+");
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-            command.addAll(jvmOptions(parts[0]));
-            Map<String, String> environment = new HashMap<>();
-            for (int i = 1; i < parts.length; i++) {
-                modify(parts[i], command, environment);
-            }
-            for (String property : properties) {
-                if (System.getProperty(property) != null) {
-                    command.add("-D" + property + "=" + System.getProperty(property));
+        int rounds = Integer.getInteger("rounds", 1);
+        Map<String, List<String[]>> rows = new LinkedHashMap<>();
+        for (int round = 0; round < rounds; round++) {
+            for (String listed : variants.split(",")) {
+                String variant = listed.trim();
+                for (String row : runChild(variant, main, properties)) {
+                    System.out.println(row);
+                    System.out.flush();
+                    String[] cells = cells(row);
+                    rows.computeIfAbsent(cells[0] + "|" + cells[1] + "|" + cells[2], key -> new ArrayList<>()).add(cells);
                 }
-            }
-            String classPath = classPath();
-            for (int i = 1; i < parts.length; i++) {
-                if (parts[i].startsWith("runtime=")) {
-                    classPath = parts[i].substring("runtime=".length()) + File.pathSeparator + classPath;
-                }
-            }
-            command.addAll(List.of("-cp", classPath, main.getName(), "child"));
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-            builder.environment().putAll(environment);
-            Process process = builder.start();
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    if (line.startsWith("| ")) {
-                        System.out.println(line.replace("| VARIANT", "| " + variant));
-                        System.out.flush();
-                    }
-                }
-            }
-            if (process.waitFor() != 0) {
-                System.out.println("| " + variant + " | failed to run (exit " + process.exitValue() + ") |");
             }
         }
+        if (rounds > 1) {
+            System.out.printf(Locale.ROOT, "%nMedians of %d interleaved rounds (lowest-highest):%n", rounds);
+            for (List<String[]> group : rows.values()) {
+                System.out.println("| " + String.join(" | ", Medians.of(group)) + " |");
+            }
+        }
+    }
+
+    /** The table rows a variant's child prints, with the variant's name. */
+    private static List<String> runChild(String variant, Class<?> main, List<String> properties)
+            throws IOException, InterruptedException {
+        String[] parts = variant.split("\\+");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions(parts[0]));
+        Map<String, String> environment = new HashMap<>();
+        for (int i = 1; i < parts.length; i++) {
+            modify(parts[i], command, environment);
+        }
+        for (String property : properties) {
+            if (System.getProperty(property) != null) {
+                command.add("-D" + property + "=" + System.getProperty(property));
+            }
+        }
+        String classPath = classPath();
+        for (int i = 1; i < parts.length; i++) {
+            if (parts[i].startsWith("runtime=")) {
+                classPath = parts[i].substring("runtime=".length()) + File.pathSeparator + classPath;
+            }
+        }
+        command.addAll(List.of("-cp", classPath, main.getName(), "child"));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        List<String> rows = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith("| ")) {
+                    rows.add(line.replace("| VARIANT", "| " + variant));
+                }
+            }
+        }
+        if (process.waitFor() != 0) {
+            rows.add("| " + variant + " | failed to run (exit " + process.exitValue() + ") | |");
+        }
+        return rows;
+    }
+
+    /** A table row's cells, trimmed, without the empty ones outside its first and last bars. */
+    static String[] cells(String row) {
+        String inner = row.substring(row.indexOf('|') + 1, row.lastIndexOf('|'));
+        String[] cells = inner.split("\\|", -1);
+        for (int i = 0; i < cells.length; i++) {
+            cells[i] = cells[i].trim();
+        }
+        String[] padded = java.util.Arrays.copyOf(cells, Math.max(3, cells.length));
+        java.util.Arrays.fill(padded, cells.length, padded.length, "");
+        return padded;
     }
 
     private static void modify(String modifier, List<String> command, Map<String, String> environment) {
