@@ -6,6 +6,7 @@ import static org.deeplearning4j.nn.params.BatchNormalizationParamInitializer.GL
 import static org.deeplearning4j.nn.params.BatchNormalizationParamInitializer.GLOBAL_MEAN;
 import static org.deeplearning4j.nn.params.BatchNormalizationParamInitializer.GLOBAL_VAR;
 
+import java.lang.ref.WeakReference;
 import java.util.Collection;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -44,8 +45,11 @@ public class RecomputingBatchNorm extends BatchNormalization {
                 layerParamsView, initializeParams);
     }
 
-    /** This thread's batch norm whose training output its kernels made last, while no layer has read it. */
-    private static final ThreadLocal<Implementation> LAST_OUTPUT = new ThreadLocal<>();
+    /**
+     * This thread's batch norm whose training output its kernels made last, while no layer has read it; weakly, so
+     * that a thread outliving its network does not keep the layer.
+     */
+    private static final ThreadLocal<WeakReference<Implementation>> LAST_OUTPUT = new ThreadLocal<>();
 
     /**
      * Where {@code output} is the training output the kernels of this thread's last batch norm made, has its backward
@@ -55,8 +59,9 @@ public class RecomputingBatchNorm extends BatchNormalization {
      * anyway, instead of the activation's separate pass over its output, the gradient and a new array.
      */
     static boolean takeMaskOver(INDArray output, int upperBits) {
-        Implementation last = LAST_OUTPUT.get();
+        WeakReference<Implementation> held = LAST_OUTPUT.get();
         LAST_OUTPUT.remove();
+        Implementation last = held == null ? null : held.get();
         if (last == null || last.output != output || last.statistics == null) {
             return false;
         }
@@ -80,9 +85,7 @@ public class RecomputingBatchNorm extends BatchNormalization {
         public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
             assertInputSet(false);
             producer = training ? ConvolutionScratch.producerOf(input, layerId()) : null;
-            statistics = null;
-            output = null;
-            upperBits = BatchNormKernels.NO_ACTIVATION;
+            forgetPass();
             if (!training) {
                 return super.activate(false, workspaceMgr);
             }
@@ -97,7 +100,7 @@ public class RecomputingBatchNorm extends BatchNormalization {
                     ? VectorKernels.batchNormForward(input, gamma, beta, layerConf().getEps(), output)
                     : BatchNormKernels.forward(input, gamma, beta, layerConf().getEps(), output);
             BatchNormStatistics.observe(layerConf().getLayerName(), statistics.mean(), statistics.variance());
-            LAST_OUTPUT.set(this);
+            LAST_OUTPUT.set(new WeakReference<>(this));
             return output;
         }
 
@@ -134,10 +137,15 @@ public class RecomputingBatchNorm extends BatchNormalization {
             gradient.setGradientFor(GAMMA, write(GAMMA, dGamma));
             gradient.setGradientFor(BETA, write(BETA, dBeta));
             runningStatistics(gradient);
+            forgetPass();
+            return new Pair<>(gradient, gradientAtInput);
+        }
+
+        /** Drops what the kernels' forward pass left for the backward pass: statistics, output, the taken-over mask. */
+        private void forgetPass() {
             statistics = null;
             output = null;
             upperBits = BatchNormKernels.NO_ACTIVATION;
-            return new Pair<>(gradient, gradientAtInput);
         }
 
         /**
