@@ -1,6 +1,7 @@
 package dev.shm.bench;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -51,7 +52,7 @@ final class Medians {
         int middle = sorted.length / 2;
         BigDecimal median = sorted.length % 2 == 1 ? sorted[middle]
                 : sorted[middle - 1].add(sorted[middle]).divide(BigDecimal.valueOf(2));
-        return median.setScale(scale, java.math.RoundingMode.HALF_EVEN).toPlainString() + unit + " ("
+        return median.setScale(scale, RoundingMode.HALF_EVEN).toPlainString() + unit + " ("
                 + sorted[0].toPlainString() + "-" + sorted[sorted.length - 1].toPlainString() + ")";
     }
 }

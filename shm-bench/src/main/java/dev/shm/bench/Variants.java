@@ -10,6 +10,7 @@ import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -111,8 +112,8 @@ final class Variants {
         for (int i = 0; i < cells.length; i++) {
             cells[i] = cells[i].trim();
         }
-        String[] padded = java.util.Arrays.copyOf(cells, Math.max(3, cells.length));
-        java.util.Arrays.fill(padded, cells.length, padded.length, "");
+        String[] padded = Arrays.copyOf(cells, Math.max(3, cells.length));
+        Arrays.fill(padded, cells.length, padded.length, "");
         return padded;
     }
 
