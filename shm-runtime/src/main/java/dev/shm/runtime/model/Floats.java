@@ -7,6 +7,7 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** Java access to a float array's native memory, for the training kernels, and their per-thread scratch arrays. */
 final class Floats {
@@ -52,6 +53,11 @@ final class Floats {
             throw new IllegalArgumentException("not one contiguous run of floats: " + array.shapeInfoToString());
         }
         return array.length();
+    }
+
+    /** Writes {@code values}, in C order, into {@code view}, a parameter's or gradient's view of any strides. */
+    static void assign(INDArray view, float[] values) {
+        view.assign(Nd4j.createFromArray(values).reshape(view.shape()));
     }
 
     /** This thread's scratch array number {@code index} (0 or 1), at least {@code length} long. */

@@ -20,7 +20,6 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Batch norm after a {@link TransientConvolution}: where its training input is the convolution's transient output,
@@ -185,7 +184,7 @@ public class RecomputingBatchNorm extends BatchNormalization {
         /** Writes {@code values} into the gradient view of parameter {@code name} and returns the view. */
         private INDArray write(String name, float[] values) {
             INDArray view = gradientViews.get(name);
-            view.assign(Nd4j.createFromArray(values).reshape(view.shape()));
+            Floats.assign(view, values);
             return view;
         }
     }

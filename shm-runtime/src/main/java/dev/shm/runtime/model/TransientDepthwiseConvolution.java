@@ -14,7 +14,6 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@link TransientConvolution} for a depthwise convolution. While training, in a JVM that has shm's SIMD kernels
@@ -102,9 +101,9 @@ public class TransientDepthwiseConvolution extends DepthwiseConvolution2D {
             DepthwiseKernels.backward(DepthwiseKernels.Geometry.of(depthwise(), input, outputGradient), input,
                     values(getParam(DepthwiseConvolutionParamInitializer.WEIGHT_KEY)), outputGradient, inputGradient,
                     weightSums, biasSums);
-            weightGradient.assign(Nd4j.createFromArray(weightSums).reshape(weightGradient.shape()));
+            Floats.assign(weightGradient, weightSums);
             if (biasGradient != null) {
-                biasGradient.assign(Nd4j.createFromArray(biasSums).reshape(biasGradient.shape()));
+                Floats.assign(biasGradient, biasSums);
             }
             return TransientConvolution.backwardResult(weightGradient, biasGradient, inputGradient);
         }
