@@ -1,6 +1,7 @@
 package dev.shm.runtime.train;
 
 import dev.shm.runtime.io.Threads;
+import dev.shm.runtime.model.ActivationWorkspace;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,7 +20,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * networks it builds from a round's configuration are kept for the next round in this JVM, one per concurrent task.
  */
 public final class RoundWorker {
-    private static final Map<String, ConcurrentLinkedQueue<ComputationGraph>> IDLE = new ConcurrentHashMap<>();
+    private static final Map<String, ConcurrentLinkedQueue<Kept>> IDLE = new ConcurrentHashMap<>();
     private static final ExecutorService LOADER = Threads.daemonPool(Math.max(2,
             Runtime.getRuntime().availableProcessors()), "shm-round-data");
 
@@ -28,7 +29,8 @@ public final class RoundWorker {
 
     /** Fits worker {@code worker}'s batches of {@code round} on a copy of the round's network. */
     public static RoundResult fit(Round round, int worker) {
-        ComputationGraph graph = borrow(round.configuration());
+        Kept kept = borrow(round.configuration());
+        ComputationGraph graph = kept.graph();
         try {
             load(graph, round.parameters(), round.updaterState(), round.iteration());
             List<List<Integer>> batches = round.assignments().get(worker);
@@ -40,13 +42,18 @@ public final class RoundWorker {
                 if (i + 1 < batches.size()) {
                     next = prefetch(round, batches.get(i + 1));
                 }
+                kept.activations().prepare(batch);
                 losses[i] = Trainer.fitStep(graph, batch, round.source().kind());
                 images += batches.get(i).size();
             }
             return new RoundResult(worker, graph.params().toFloatVector(), updaterState(graph), losses, images);
         } finally {
-            idle(round.configuration()).add(graph);
+            idle(round.configuration()).add(kept);
         }
+    }
+
+    /** A network kept for later rounds, with what it knows of its activations' workspace. */
+    private record Kept(ComputationGraph graph, ActivationWorkspace activations) {
     }
 
     /** Lets go of the networks kept for later rounds, when this JVM's workers are done. */
@@ -83,18 +90,18 @@ public final class RoundWorker {
         graph.getConfiguration().setIterationCount((int) iteration);
     }
 
-    private static ComputationGraph borrow(String configuration) {
-        ComputationGraph kept = idle(configuration).poll();
+    private static Kept borrow(String configuration) {
+        Kept kept = idle(configuration).poll();
         if (kept != null) {
             return kept;
         }
         ComputationGraph graph = new ComputationGraph(ComputationGraphConfiguration.fromJson(configuration));
         graph.init();
-        return graph;
+        return new Kept(graph, new ActivationWorkspace(graph));
     }
 
     /** The networks of {@code configuration} that no task is fitting now. */
-    private static ConcurrentLinkedQueue<ComputationGraph> idle(String configuration) {
+    private static ConcurrentLinkedQueue<Kept> idle(String configuration) {
         return IDLE.computeIfAbsent(configuration, key -> new ConcurrentLinkedQueue<>());
     }
 }

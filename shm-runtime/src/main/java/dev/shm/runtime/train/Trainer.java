@@ -17,6 +17,7 @@ import dev.shm.runtime.image.Matte;
 import dev.shm.runtime.io.AtomicFiles;
 import dev.shm.runtime.io.Stamps;
 import dev.shm.runtime.metrics.MattingMetrics;
+import dev.shm.runtime.model.ActivationWorkspace;
 import dev.shm.runtime.model.BatchNormStatistics;
 import dev.shm.runtime.model.ConvolutionScratch;
 import dev.shm.runtime.model.Inputs;
@@ -258,6 +259,7 @@ public final class Trainer {
             }
             MemoryCheck.ensureBatchFits(graph, config, phase.key(), workers == null ? 1 : Math.max(1,
                     workers.inThisJvm()));
+            ActivationWorkspace activations = new ActivationWorkspace(graph);
             PhaseLog log = new PhaseLog(checkpoints.dir(), root, phase.key(), startEpoch == 1);
             List<MattingSample> evalSamples = producesAlpha() ? loadEval() : List.of();
             List<INDArray[]> statisticsBatches = statisticsBatches();
@@ -287,6 +289,7 @@ public final class Trainer {
                             MultiDataSet batch = batches.next();
                             long stepStart = System.nanoTime();
                             tally.waited += stepStart - waitStart;
+                            activations.prepare(batch);
                             tally.step(fitStep(graph, batch, kind), batch.getFeatures(0).size(0),
                                     System.nanoTime() - stepStart);
                         }
