@@ -19,7 +19,7 @@ import java.util.Map;
  * (eg1800 with {@code -Dshm.sharedData}, else synthetic 448x448), then T-Net and end-to-end training at
  * {@code patch} (320), batch 8, {@code epochs} (2) each, data loaded by {@code nThreads} (2) threads beside the
  * steps. Prints every epoch's breakdown: the steps and their images/s, the wait for data, the batch-norm
- * statistics, eval, and checkpoints and logs.
+ * statistics, eval, and checkpoints and logs; and at the end this JVM's peak resident memory.
  */
 public final class EpochBench {
     private EpochBench() {
@@ -41,6 +41,7 @@ public final class EpochBench {
             Progress progress = new Progress("bench", List.of(EpochBench::print));
             new Trainer(progress).run(new Trainer.Request(config, dataset, work.resolve("train"),
                     List.of(Phase.PRE_TRAIN_T_NET, Phase.END_TO_END), true));
+            System.out.println("  peak resident memory of this JVM: " + PeakMemory.describe());
         } finally {
             AtomicFiles.deleteRecursively(work);
         }

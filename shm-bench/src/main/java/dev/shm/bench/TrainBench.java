@@ -1,9 +1,8 @@
 package dev.shm.bench;
 
+import dev.shm.runtime.model.ActivationWorkspace;
 import dev.shm.runtime.model.Networks;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -18,7 +17,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * Training throughput per phase, forward latency at 320x320 batch 1 and peak resident memory for each native
  * configuration ({@link Variants}), each in a child JVM of its own with the JVM's default limits, as Maven runs
  * {@code shm:train}. Options as system properties: {@code variants} (default "default,shipped"), {@code sizes}
- * (320), {@code batch} (8), {@code steps} (2), {@code phases} (t_net,m_net,end_to_end).
+ * (320), {@code batch} (8), {@code steps} (2), {@code phases} (t_net,m_net,end_to_end), {@code workspace}
+ * ({@code prepared}, as shm:train lays out the activations' workspace before the first step, or {@code learned},
+ * as DL4J learns its size in it).
  */
 public final class TrainBench {
     private TrainBench() {
@@ -34,13 +35,14 @@ public final class TrainBench {
         System.out.println("| variant | measure | size | figure | per step |");
         System.out.println("|---|---|---|---|---|");
         Variants.run(System.getProperty("variants", "default,shipped"), TrainBench.class,
-                List.of("batch", "steps", "sizes", "phases"));
+                List.of("batch", "steps", "sizes", "phases", "workspace"));
     }
 
     private static void child() throws IOException {
         int batch = Integer.getInteger("batch", 8);
         int steps = Integer.getInteger("steps", 2);
         List<String> phases = List.of(System.getProperty("phases", "t_net,m_net,end_to_end").split(","));
+        boolean prepared = !System.getProperty("workspace", "prepared").equals("learned");
         for (String sizeText : System.getProperty("sizes", "320").split(",")) {
             int size = Integer.parseInt(sizeText.trim());
             for (Networks.Kind kind : Networks.Kind.values()) {
@@ -49,6 +51,9 @@ public final class TrainBench {
                 }
                 ComputationGraph graph = Networks.build(kind, size, 1, 1e-4);
                 MultiDataSet data = batch(kind, batch, size);
+                if (prepared) {
+                    new ActivationWorkspace(graph).prepare(data);
+                }
                 graph.fit(data);
                 long start = System.nanoTime();
                 for (int i = 0; i < steps; i++) {
@@ -71,7 +76,7 @@ public final class TrainBench {
         }
         Arrays.sort(times);
         System.out.printf(Locale.ROOT, "| VARIANT | forward end_to_end | 320 | %.0f ms median of 5 | batch 1 |%n", times[2]);
-        System.out.printf(Locale.ROOT, "| VARIANT | peak resident memory | | %s | |%n", peakResident());
+        System.out.printf(Locale.ROOT, "| VARIANT | peak resident memory | | %s | |%n", PeakMemory.describe());
     }
 
     static MultiDataSet batch(Networks.Kind kind, int batch, int size) {
@@ -84,15 +89,5 @@ public final class TrainBench {
             case M_NET -> new MultiDataSet(new INDArray[] {image, trimap}, new INDArray[] {matte});
             case END_TO_END -> new MultiDataSet(new INDArray[] {image}, new INDArray[] {trimap, matte});
         };
-    }
-
-    private static String peakResident() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmHWM:")) {
-                long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
-                return String.format(Locale.ROOT, "%.2f GiB", kb / 1048576.0);
-            }
-        }
-        return "unknown";
     }
 }

@@ -30,7 +30,7 @@ import java.util.Map;
  * threads sleep at once instead of spinning ({@code OMP_WAIT_POLICY=PASSIVE}); {@code +novector} leaves out the
  * module of shm's SIMD kernels, whose layers then run libnd4j's ops and the scalar Java kernels; {@code +runtime=DIR}
  * puts another build of shm-runtime's classes (DIR) ahead of this one, to measure an earlier version beside the
- * current one.
+ * current one; {@code +Dname=value} sets a system property of the child (a benchmark's option) for this variant.
  */
 final class Variants {
     private static final String EXTENSION = "org.bytedeco.javacpp.platform.extension";
@@ -71,14 +71,14 @@ final class Variants {
         String[] parts = variant.split("\\+");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions(parts[0]));
-        Map<String, String> environment = new HashMap<>();
-        for (int i = 1; i < parts.length; i++) {
-            modify(parts[i], command, environment);
-        }
         for (String property : properties) {
             if (System.getProperty(property) != null) {
                 command.add("-D" + property + "=" + System.getProperty(property));
             }
+        }
+        Map<String, String> environment = new HashMap<>();
+        for (int i = 1; i < parts.length; i++) {
+            modify(parts[i], command, environment);
         }
         String classPath = classPath();
         for (int i = 1; i < parts.length; i++) {
@@ -132,9 +132,11 @@ final class Variants {
             environment.put("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1");
         } else if (modifier.equals("novector")) {
             command.remove(Backend.VECTOR_OPTION);
+        } else if (modifier.matches("D[\\w.]+=.*")) {
+            command.add("-" + modifier);
         } else if (!modifier.startsWith("runtime=")) {
             throw new IllegalArgumentException("unknown variant modifier '+" + modifier
-                    + "': expected +threadsN, +glibc, +thp, +passive, +novector or +runtime=DIR");
+                    + "': expected +threadsN, +glibc, +thp, +passive, +novector, +runtime=DIR or +Dname=value");
         }
     }
 
