@@ -34,7 +34,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -300,6 +299,7 @@ public final class Trainer {
                     images += tally.images;
                     lastLoss = tally.lossSum / tally.steps;
                     long statisticsStart = System.nanoTime();
+                    Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread(); // the steps' memory, for what follows
                     BatchNormStatistics.recompute(graph, statisticsBatches);
                     Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
                     long evalStart = System.nanoTime();
@@ -531,8 +531,7 @@ public final class Trainer {
             double total = 0;
             for (int from = 0; from < samples.size(); from += config.trainBatch()) {
                 List<MattingSample> chunk = samples.subList(from, Math.min(samples.size(), from + config.trainBatch()));
-                Map<String, INDArray> activations = graph.feedForward(networkInputs(chunk), false);
-                INDArray alpha = activations.get(Networks.ALPHA).dup();
+                INDArray alpha = graph.output(List.of(Networks.ALPHA), false, networkInputs(chunk), null)[0];
                 for (int i = 0; i < chunk.size(); i++) {
                     float[] predicted = Matte.clampToUnit(alpha.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i)).dup().data()
                             .asFloat());
