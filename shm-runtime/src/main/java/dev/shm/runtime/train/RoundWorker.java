@@ -42,8 +42,7 @@ public final class RoundWorker {
                 if (i + 1 < batches.size()) {
                     next = prefetch(round, batches.get(i + 1));
                 }
-                kept.activations().prepare(batch);
-                losses[i] = Trainer.fitStep(graph, batch, round.source().kind());
+                losses[i] = Trainer.fitStep(graph, kept.activations(), batch, round.source().kind());
                 images += batches.get(i).size();
             }
             return new RoundResult(worker, graph.params().toFloatVector(), updaterState(graph), losses, images);

@@ -104,8 +104,13 @@ public final class Trainer {
         return results;
     }
 
-    /** One training step on {@code batch}: the fit, the fixed weights written again; returns the loss (no L2). */
-    static double fitStep(ComputationGraph graph, MultiDataSet batch, Networks.Kind kind) {
+    /**
+     * One training step on {@code batch}: the graph's activation workspace made ready for it, the fit, the fixed
+     * weights written again; returns the loss (no L2).
+     */
+    static double fitStep(ComputationGraph graph, ActivationWorkspace activations, MultiDataSet batch,
+            Networks.Kind kind) {
+        activations.prepare(batch);
         graph.fit(batch);
         Networks.restoreFixedWeights(graph, kind);
         return graph.score() - graph.calcRegularizationScore(true);
@@ -288,8 +293,7 @@ public final class Trainer {
                             MultiDataSet batch = batches.next();
                             long stepStart = System.nanoTime();
                             tally.waited += stepStart - waitStart;
-                            activations.prepare(batch);
-                            tally.step(fitStep(graph, batch, kind), batch.getFeatures(0).size(0),
+                            tally.step(fitStep(graph, activations, batch, kind), batch.getFeatures(0).size(0),
                                     System.nanoTime() - stepStart);
                         }
                     } else {
