@@ -29,14 +29,7 @@ class InPlaceActivationTest {
             Dl4jLayers.withHelpers(helpers, () -> {
                 ComputationGraph plain = graph(activation -> new ActivationLayer.Builder().activation(activation).build());
                 ComputationGraph inPlace = graph(InPlaceActivation::new);
-                Nd4j.getRandom().setSeed(5);
-                INDArray image = Nd4j.rand(DataType.FLOAT, 2, 3, 8, 8).subi(0.5).muli(8);
-                INDArray target = Nd4j.rand(DataType.FLOAT, 2, 4, 8, 8);
-                for (int step = 0; step < 3; step++) {
-                    plain.fit(new INDArray[] {image}, new INDArray[] {target});
-                    inPlace.fit(new INDArray[] {image}, new INDArray[] {target});
-                }
-                assertEquals(plain.params(), inPlace.params(), "helpers " + helpers);
+                INDArray image = trainSideBySide(plain, inPlace, 5, "helpers " + helpers);
                 var stored = inPlace.feedForward(new INDArray[] {image}, true, false);
                 assertEquals(stored.get("c1_relu6"), stored.get("c1_bn"), "the batch norm's output was overwritten");
                 var copied = plain.feedForward(new INDArray[] {image}, true, false);
@@ -57,14 +50,7 @@ class InPlaceActivationTest {
             ComputationGraph plain = graph(recomputing,
                     activation -> new ActivationLayer.Builder().activation(activation).build());
             ComputationGraph inPlace = graph(recomputing, InPlaceActivation::new);
-            Nd4j.getRandom().setSeed(7);
-            INDArray image = Nd4j.rand(DataType.FLOAT, 2, 3, 8, 8).subi(0.5).muli(8);
-            INDArray target = Nd4j.rand(DataType.FLOAT, 2, 4, 8, 8);
-            for (int step = 0; step < 3; step++) {
-                plain.fit(new INDArray[] {image}, new INDArray[] {target});
-                inPlace.fit(new INDArray[] {image}, new INDArray[] {target});
-            }
-            assertEquals(plain.params(), inPlace.params());
+            INDArray image = trainSideBySide(plain, inPlace, 7, "parameters after 3 steps");
             inPlace.feedForward(new INDArray[] {image}, true, false);
             for (String name : new String[] {"c1_relu6", "c2_relu"}) {
                 assertTrue(((InPlaceActivation.Implementation) inPlace.getLayer(name)).maskTakenOver(), name);
@@ -76,6 +62,23 @@ class InPlaceActivationTest {
     void refusesFunctionsWhoseDerivativeNeedsTheInput() {
         assertThrows(IllegalArgumentException.class, () -> new InPlaceActivation(Activation.TANH));
         assertTrue(new InPlaceActivation(Activation.RELU6).getActivationFn().toString().contains("relu6"));
+    }
+
+    /**
+     * Three Adam steps of both graphs on the same random batch, whose pre-activations are partly negative; asserts
+     * that their parameters are then equal, and returns the batch's image.
+     */
+    private static INDArray trainSideBySide(ComputationGraph plain, ComputationGraph inPlace, long seed,
+            String message) {
+        Nd4j.getRandom().setSeed(seed);
+        INDArray image = Nd4j.rand(DataType.FLOAT, 2, 3, 8, 8).subi(0.5).muli(8);
+        INDArray target = Nd4j.rand(DataType.FLOAT, 2, 4, 8, 8);
+        for (int step = 0; step < 3; step++) {
+            plain.fit(new INDArray[] {image}, new INDArray[] {target});
+            inPlace.fit(new INDArray[] {image}, new INDArray[] {target});
+        }
+        assertEquals(plain.params(), inPlace.params(), message);
+        return image;
     }
 
     private static ComputationGraph graph(Function<Activation, Layer> activationLayer) {
