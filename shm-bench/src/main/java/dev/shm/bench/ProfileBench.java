@@ -28,7 +28,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * after a {@link TransientConvolution} on that convolution's output, as in a real step), best of
  * {@code repeats}, summed by layer type, for each native configuration ({@link Variants}). Options: {@code variants}
  * ("default,shipped"), {@code size} (320), {@code batch} (2), {@code repeats} (2), {@code inference} (forward only,
- * inference mode).
+ * inference mode), {@code vertices} (a row for every vertex too, with its output's size).
  */
 public final class ProfileBench {
     private ProfileBench() {
@@ -42,7 +42,7 @@ public final class ProfileBench {
         System.out.println("| variant | layer type | count | forward ms | backward ms | share of the sum |");
         System.out.println("|---|---|---|---|---|---|");
         Variants.run(System.getProperty("variants", "default,shipped"), ProfileBench.class,
-                List.of("size", "batch", "repeats", "inference"));
+                List.of("size", "batch", "repeats", "inference", "vertices"));
     }
 
     private static void child() {
@@ -50,6 +50,7 @@ public final class ProfileBench {
         int batch = Integer.getInteger("batch", 2);
         int repeats = Integer.getInteger("repeats", 2);
         boolean training = !Boolean.getBoolean("inference");
+        boolean everyVertex = Boolean.getBoolean("vertices");
         ComputationGraph graph = Networks.build(Networks.Kind.END_TO_END, size, 1, 1e-4);
         MultiDataSet data = TrainBench.batch(Networks.Kind.END_TO_END, batch, size);
         Runnable wholePass = training ? () -> graph.fit(data) : () -> graph.output(false, data.getFeatures());
@@ -73,6 +74,7 @@ public final class ProfileBench {
             VertexIndices[] inputs = vertex.getInputVertices();
             double forward = Double.MAX_VALUE;
             double backward = Double.MAX_VALUE;
+            long outputBytes = 0;
             for (int r = 0; r < repeats; r++) {
                 for (int i = 0; i < inputs.length; i++) {
                     GraphVertex from = vertices[inputs[i].getVertexIndex()];
@@ -86,6 +88,7 @@ public final class ProfileBench {
                 INDArray out = vertex.doForward(training, workspaces);
                 long t1 = System.nanoTime();
                 forward = Math.min(forward, (t1 - t0) / 1e6);
+                outputBytes = out.length() * out.dataType().width();
                 if (!training) {
                     backward = 0;
                     continue;
@@ -104,6 +107,10 @@ public final class ProfileBench {
             sums[0] += forward;
             sums[1] += backward;
             sums[2]++;
+            if (everyVertex) {
+                System.out.printf(Locale.ROOT, "| VARIANT | vertex %s | %s, %.1f MB out | %.1f | %.1f | |%n",
+                        vertex.getVertexName(), type(vertex), outputBytes / 1e6, forward, backward);
+            }
         }
         double forwardTotal = byType.values().stream().mapToDouble(s -> s[0]).sum();
         double backwardTotal = byType.values().stream().mapToDouble(s -> s[1]).sum();

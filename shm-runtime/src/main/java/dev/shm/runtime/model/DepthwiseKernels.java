@@ -120,7 +120,8 @@ final class DepthwiseKernels {
 
     /**
      * Writes the gradient at the input of the depthwise convolution of {@code x} into {@code dx}, and its weights'
-     * and bias's gradients into {@code dWeights} and {@code dBias} (null without a bias), given {@code dy}.
+     * and bias's gradients into {@code dWeights} and {@code dBias} (null without a bias; {@code dWeights} null where
+     * the weights are fixed), given {@code dy}.
      */
     static void backward(Geometry g, INDArray x, float[] weights, INDArray dy, INDArray dx, float[] dWeights,
             float[] dBias) {
@@ -136,7 +137,9 @@ final class DepthwiseKernels {
             int phaseRun = g.phaseRun();
             int margin = g.margin();
             for (int n = 0; n < g.images(); n++) {
-                plane.load(in, (n * g.channels() + c) * g.height() * g.width());
+                if (dWeights != null) {
+                    plane.load(in, (n * g.channels() + c) * g.height() * g.width());
+                }
                 plane.loadGradient(gradient, (n * g.channels() + c) * g.outHeight() * g.outWidth());
                 for (int phase = 0; phase < plane.phaseTaps.length; phase++) {
                     int[] taps = plane.phaseTaps[phase];
@@ -150,7 +153,7 @@ final class DepthwiseKernels {
                         sum.intoArray(dxPhase, i);
                     }
                 }
-                for (int tap = 0; tap < w.length; tap++) {
+                for (int tap = 0; dWeights != null && tap < w.length; tap++) {
                     float[] source = plane.source[tap];
                     int offset = plane.tapOffset[tap];
                     FloatVector sum = FloatVector.zero(SPECIES);
@@ -167,7 +170,7 @@ final class DepthwiseKernels {
                 }
                 plane.storeGradient(result, (n * g.channels() + c) * g.height() * g.width());
             }
-            for (int tap = 0; tap < w.length; tap++) {
+            for (int tap = 0; dWeights != null && tap < w.length; tap++) {
                 dWeights[tap * g.channels() + c] = (float) weightSums[tap];
             }
             if (dBias != null) {

@@ -106,8 +106,8 @@ public final class Networks {
     }
 
     /**
-     * Writes a network's fixed weights again: T-Net's bilinear kernels, where the network has T-Net. DL4J's NoOp
-     * updater still moves them, so training calls this after every step.
+     * Writes a network's fixed weights again: T-Net's bilinear kernels, where the network has T-Net. DL4J's L2 decay
+     * still moves them ({@link TNet#setBilinearKernels}), so training calls this after every step.
      */
     public static void restoreFixedWeights(ComputationGraph network, Kind kind) {
         if (kind != Kind.M_NET) {

@@ -101,14 +101,15 @@ public final class TNet {
     }
 
     private static DepthwiseConvolution2D bilinear(int channels) {
-        return new DepthwiseConvolution2D.Builder(3, 3).nIn(channels).depthMultiplier(1).padding(1, 1).hasBias(false)
-                .activation(Activation.IDENTITY).updater(new NoOp()).l2(0).build();
+        return FixedDepthwiseConvolution.of(new DepthwiseConvolution2D.Builder(3, 3).nIn(channels).depthMultiplier(1)
+                .padding(1, 1).hasBias(false).activation(Activation.IDENTITY).updater(new NoOp()).l2(0).build());
     }
 
     /**
-     * Writes the fixed bilinear kernels (DL4J's depthwise layout [kH, kW, channels, 1]) into an initialised graph. DL4J's
-     * NoOp updater still subtracts the raw gradient from a layer's parameters, so training calls this after every
-     * step to keep the kernels exact.
+     * Writes the fixed bilinear kernels (DL4J's depthwise layout [kH, kW, channels, 1]) into an initialised graph.
+     * DL4J still applies the network's L2 decay to them, and where DL4J's own layer runs
+     * ({@link FixedDepthwiseConvolution}) its NoOp updater subtracts their raw gradient, so training calls this after
+     * every step to keep the kernels exact.
      */
     public static void setBilinearKernels(ComputationGraph graph) {
         double[] taps = {0.25, 0.5, 0.25};

@@ -35,6 +35,21 @@ public class TransientDepthwiseConvolution extends DepthwiseConvolution2D {
                 layerParamsView, initializeParams);
     }
 
+    /**
+     * Whether {@link DepthwiseKernels} run {@code conf} on {@code input}: the JVM has them, they take its geometry
+     * (NCHW, depth multiplier 1, undilated, one stride for both axes), and {@code input} is a float run.
+     */
+    static boolean javaKernelsTake(DepthwiseConvolution2D conf, INDArray input) {
+        return Backend.vectorKernels() && conf.getCnn2dDataFormat() == CNN2DFormat.NCHW
+                && conf.getDepthMultiplier() == 1 && conf.getDilation()[0] == 1 && conf.getDilation()[1] == 1
+                && conf.getStride()[0] == conf.getStride()[1] && Floats.fits(input);
+    }
+
+    /** A layer's parameter as one run of floats. */
+    static float[] values(INDArray parameters) {
+        return parameters.dup('c').data().asFloat();
+    }
+
     static final class Implementation extends DepthwiseConvolution2DLayer implements ConvolutionScratch.Producer {
         private final OutputHandOver handOver = new OutputHandOver();
 
@@ -77,15 +92,8 @@ public class TransientDepthwiseConvolution extends DepthwiseConvolution2D {
             return handOver.backward(epsilon, layerConf(), () -> super.backpropGradient(epsilon, workspaceMgr));
         }
 
-        /**
-         * Whether {@link DepthwiseKernels} run this layer: the JVM has them, they take its geometry (NCHW, depth
-         * multiplier 1, undilated, one stride for both axes), and its input is a float run.
-         */
         private boolean javaKernels() {
-            DepthwiseConvolution2D conf = depthwise();
-            return Backend.vectorKernels() && conf.getCnn2dDataFormat() == CNN2DFormat.NCHW
-                    && conf.getDepthMultiplier() == 1 && conf.getDilation()[0] == 1 && conf.getDilation()[1] == 1
-                    && conf.getStride()[0] == conf.getStride()[1] && Floats.fits(input);
+            return javaKernelsTake(depthwise(), input);
         }
 
         /** DL4J's backward pass for a transient depthwise convolution, in {@link DepthwiseKernels}. */
@@ -112,9 +120,6 @@ public class TransientDepthwiseConvolution extends DepthwiseConvolution2D {
             return (DepthwiseConvolution2D) layerConf();
         }
 
-        private static float[] values(INDArray parameters) {
-            return parameters.dup('c').data().asFloat();
-        }
 
         @Override
         protected Pair<INDArray, INDArray> preOutput(boolean training, boolean forBackprop, LayerWorkspaceMgr workspaceMgr) {

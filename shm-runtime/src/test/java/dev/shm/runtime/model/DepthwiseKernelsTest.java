@@ -86,6 +86,10 @@ class DepthwiseKernelsTest {
         assertClose(expectedDx, dx);
         assertClose(expectedDw, Nd4j.createFromArray(dWeights).reshape(weights.shape()));
         assertClose(expectedDb, Nd4j.createFromArray(dBias));
+
+        INDArray dxAlone = Nd4j.create(DataType.FLOAT, x.shape());
+        DepthwiseKernels.backward(g, x, weights.dup().data().asFloat(), dy, dxAlone, null, null);
+        assertEquals(dx, dxAlone, "the input's gradient, for fixed weights");
     }
 
     private static DepthwiseConvolution2D layer(int kernel, int stride, int pad, ConvolutionMode mode) {

@@ -40,10 +40,15 @@ final class Dl4jLayers {
                 .replace(TransientConvolution.class.getName(), "org.deeplearning4j.nn.conf.layers.ConvolutionLayer")
                 .replace(TransientDepthwiseConvolution.class.getName(),
                         "org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D")
+                .replace(FixedDepthwiseConvolution.class.getName(),
+                        "org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D")
                 .replace(RecomputingBatchNorm.class.getName(), "org.deeplearning4j.nn.conf.layers.BatchNormalization");
         ComputationGraph plain = new ComputationGraph(ComputationGraphConfiguration.fromJson(json));
         plain.init(graph.params().dup(), true);
-        assertTrue(!plain.getConfiguration().toJson().contains("dev.shm.runtime.model.Transient"));
+        String copied = plain.getConfiguration().toJson();
+        for (String ours : new String[] {"Transient", "Fixed"}) {
+            assertTrue(!copied.contains("dev.shm.runtime.model." + ours), ours);
+        }
         return plain;
     }
 
