@@ -66,8 +66,7 @@ public class FixedDepthwiseConvolution extends DepthwiseConvolution2D {
                 return super.backpropGradient(epsilon, workspaceMgr);
             }
             assertInputSet(true);
-            INDArray outputGradient = epsilon.dataType() == DataType.FLOAT && Floats.fits(epsilon) ? epsilon
-                    : epsilon.castTo(DataType.FLOAT).dup('c');
+            INDArray outputGradient = Floats.fitting(epsilon);
             INDArray weightGradient = gradientViews.get(DepthwiseConvolutionParamInitializer.WEIGHT_KEY);
             INDArray biasGradient = hasBias() ? gradientViews.get(DepthwiseConvolutionParamInitializer.BIAS_KEY) : null;
             INDArray inputGradient = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,

@@ -34,6 +34,11 @@ final class Floats {
         return true;
     }
 
+    /** {@code array} where it {@link #fits}, else a copy of it that does. */
+    static INDArray fitting(INDArray array) {
+        return fits(array) ? array : array.castTo(DataType.FLOAT).dup('c');
+    }
+
     /** The elements of {@code array} (see {@link #fits}) as a buffer over its native memory. */
     static FloatBuffer of(INDArray array) {
         long length = checkedLength(array);

@@ -52,7 +52,7 @@ public final class MNet {
                     name + "_bn", Activation.RELU);
             last = transposedConv(graph, name, row.out(), activated);
         }
-        graph.addLayer(RAW_ALPHA, conv(5, 16, 1, 1, false), last);
+        graph.addLayer(RAW_ALPHA, DirectConvolution.of(conv(5, 16, 1, 1, false)), last);
         return RAW_ALPHA;
     }
 

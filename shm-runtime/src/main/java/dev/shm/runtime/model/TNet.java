@@ -78,7 +78,7 @@ public final class TNet {
             last = convBatchNorm(graph, name + "_fuse", conv(3, stage.out(), stage.out(), 1, true), name + "_add",
                     name + "_fuse_bn", Activation.IDENTITY);
         }
-        graph.addLayer(LOGITS, conv(3, 16, 3, 1, true), last);
+        graph.addLayer(LOGITS, DirectConvolution.of(conv(3, 16, 3, 1, true)), last);
         return LOGITS;
     }
 

@@ -133,6 +133,8 @@ public class TransientConvolution extends ConvolutionLayer {
             INDArray weights = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
             if (PointwiseConvolution.applies(layerConf())) {
                 PointwiseConvolution.forward(input, weights, bias, output);
+            } else if (DirectConvolution.applies(layerConf(), input)) {
+                DirectConvolution.forward(layerConf(), input, weights, bias, output);
             } else {
                 // weights format 1: DL4J's [out, in, kH, kW]
                 convolve("conv2d", input, weights, bias, layerConf(), output, 1);
@@ -144,6 +146,11 @@ public class TransientConvolution extends ConvolutionLayer {
             if (handOver.on(layerConf()) && PointwiseConvolution.applies(layerConf()) && plain(layerConf())
                     && input.dataType() == DataType.FLOAT) {
                 return pointwiseBackward(epsilon, workspaceMgr);
+            }
+            if (handOver.on(layerConf()) && DirectConvolution.applies(layerConf(), input)) {
+                assertInputSet(true);
+                return DirectConvolution.backward(layerConf(), input, getParam(ConvolutionParamInitializer.WEIGHT_KEY),
+                        epsilon, gradientViews, hasBias(), workspaceMgr);
             }
             return handOver.backward(epsilon, layerConf(), () -> super.backpropGradient(epsilon, workspaceMgr));
         }

@@ -87,7 +87,7 @@ public class TransientDepthwiseConvolution extends DepthwiseConvolution2D {
         @Override
         public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
             if (handOver.on(layerConf()) && javaKernels() && TransientConvolution.plain(layerConf())) {
-                return javaBackward(epsilon.castTo(DataType.FLOAT), workspaceMgr);
+                return javaBackward(epsilon, workspaceMgr);
             }
             return handOver.backward(epsilon, layerConf(), () -> super.backpropGradient(epsilon, workspaceMgr));
         }
@@ -99,7 +99,7 @@ public class TransientDepthwiseConvolution extends DepthwiseConvolution2D {
         /** DL4J's backward pass for a transient depthwise convolution, in {@link DepthwiseKernels}. */
         private Pair<Gradient, INDArray> javaBackward(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
             assertInputSet(true);
-            INDArray outputGradient = Floats.fits(epsilon) ? epsilon : epsilon.dup('c');
+            INDArray outputGradient = Floats.fitting(epsilon);
             INDArray weightGradient = gradientViews.get(DepthwiseConvolutionParamInitializer.WEIGHT_KEY);
             INDArray biasGradient = hasBias() ? gradientViews.get(DepthwiseConvolutionParamInitializer.BIAS_KEY) : null;
             INDArray inputGradient = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,

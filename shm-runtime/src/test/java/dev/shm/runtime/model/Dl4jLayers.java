@@ -40,13 +40,14 @@ final class Dl4jLayers {
                 .replace(TransientConvolution.class.getName(), "org.deeplearning4j.nn.conf.layers.ConvolutionLayer")
                 .replace(TransientDepthwiseConvolution.class.getName(),
                         "org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D")
+                .replace(DirectConvolution.class.getName(), "org.deeplearning4j.nn.conf.layers.ConvolutionLayer")
                 .replace(FixedDepthwiseConvolution.class.getName(),
                         "org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D")
                 .replace(RecomputingBatchNorm.class.getName(), "org.deeplearning4j.nn.conf.layers.BatchNormalization");
         ComputationGraph plain = new ComputationGraph(ComputationGraphConfiguration.fromJson(json));
         plain.init(graph.params().dup(), true);
         String copied = plain.getConfiguration().toJson();
-        for (String ours : new String[] {"Transient", "Fixed"}) {
+        for (String ours : new String[] {"Transient", "Fixed", "Direct"}) {
             assertTrue(!copied.contains("dev.shm.runtime.model." + ours), ours);
         }
         return plain;

@@ -1,0 +1,304 @@
+package dev.shm.runtime.model;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.IntStream;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A k x k convolution of stride 1 whose zero padding keeps the image's size, over NCHW, in SIMD Java, computed
+ * directly: every output is the sum of {@code in * k * k} products. For layers with few channels on one side
+ * ({@link DirectConvolution}), whose passes through libnd4j pad the channels to oneDNN's blocks of 16 and reorder
+ * every array into the blocked layout and back.
+ *
+ * <p>An image's input planes are copied, zero-padded, into rows of {@code pitch = width + k - 1}: output (y, x) sits at
+ * {@code y * pitch + x} and reads tap (ky, kx) at that index plus {@code ky * pitch + kx}, so each tap is one
+ * unit-stride run over a row of outputs. The output gradient is laid out the same way, with zeros between the rows and
+ * around the plane, so that the input gradient gathers the taps the same way in reverse. The channels and taps a sum
+ * runs over are one flat loop: a vector accumulated over nested loops is boxed by JDK 17's compiler. Sums over a
+ * plane (the weights' and bias's gradients) run in float per lane over {@link #RUN} outputs, then in double. Only used
+ * where the JVM has the incubator module ({@link Backend#vectorKernels()}): without it the class cannot initialise.
+ */
+final class DirectConvolutionKernels {
+    private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+    private static final int LANES = FLOATS.length();
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    /** Output rows a task of the forward pass or the input gradient takes. */
+    private static final int BAND = 16;
+    /** Values a lane sums in float before its sum goes into a double. */
+    private static final int RUN = 4096;
+    /**
+     * The calling thread's padded planes per geometry (of one image): an image writes the same places as the last,
+     * so the zeros around them, written when the arrays are made, stay.
+     */
+    private static final ThreadLocal<Map<Geometry, float[]>> PLANES = ThreadLocal.withInitial(HashMap::new);
+
+    private DirectConvolutionKernels() {
+    }
+
+    /** The sizes of one convolution: {@code in} to {@code out} channels, a square odd kernel, padding kernel / 2. */
+    record Geometry(int images, int in, int out, int height, int width, int kernel) {
+        Geometry {
+            if (kernel % 2 == 0) {
+                throw new IllegalArgumentException("an odd kernel size keeps the image's size, got " + kernel);
+            }
+        }
+
+        int pitch() {
+            return width + kernel - 1;
+        }
+
+        int taps() {
+            return kernel * kernel;
+        }
+
+        /** Where each tap reads, from an output's index in the padded layout. */
+        int[] tapOffsets() {
+            int[] offsets = new int[taps()];
+            for (int tap = 0; tap < offsets.length; tap++) {
+                offsets[tap] = tap / kernel * pitch() + tap % kernel;
+            }
+            return offsets;
+        }
+
+        /** A padded input plane, with a run of lanes' slack after its last row. */
+        int paddedLength() {
+            return (height + kernel - 1) * pitch() + LANES;
+        }
+
+        /** Zeros before a gradient plane: as far back as a tap reaches, in whole runs of lanes. */
+        int margin() {
+            return ((kernel - 1) * pitch() + kernel - 1 + LANES - 1) / LANES * LANES;
+        }
+
+        /** A gradient plane: the margin, the rows, and as far past them as an input's taps reach, with slack. */
+        int gradientLength() {
+            return margin() + (height + kernel) * pitch() + LANES;
+        }
+
+        /** The padded input planes of one image, one after another, this thread's, kept for the next call. */
+        float[] paddedInput() {
+            return PLANES.get().computeIfAbsent(new Geometry(0, in, 0, height, width, kernel),
+                    key -> new float[in * paddedLength()]);
+        }
+
+        /** The laid-out output gradient planes of one image, one after another, this thread's, kept. */
+        float[] paddedGradient() {
+            return PLANES.get().computeIfAbsent(new Geometry(0, 0, out, height, width, kernel),
+                    key -> new float[out * gradientLength()]);
+        }
+
+        /**
+         * Where the forward pass reads each (input channel, tap), in DL4J's order of an output channel's weights,
+         * from an output's index in the padded layout.
+         */
+        int[] inputTaps() {
+            int[] offsets = tapOffsets();
+            int[] reads = new int[in * taps()];
+            for (int j = 0; j < reads.length; j++) {
+                reads[j] = j / taps() * paddedLength() + offsets[j % taps()];
+            }
+            return reads;
+        }
+
+        /**
+         * Where the input gradient reads each (output channel, tap), from an input's index in the padded layout:
+         * the output gradient that tap fed it from.
+         */
+        int[] gradientTaps() {
+            int[] offsets = tapOffsets();
+            int[] reads = new int[out * taps()];
+            for (int j = 0; j < reads.length; j++) {
+                reads[j] = j / taps() * gradientLength() + margin() - offsets[j % taps()];
+            }
+            return reads;
+        }
+
+        /** DL4J's weights [out, in, k, k] as [in, out, k, k]: an input channel's weights in {@link #gradientTaps} order. */
+        float[] byInputChannel(float[] weights) {
+            float[] transposed = new float[weights.length];
+            for (int o = 0; o < out; o++) {
+                for (int c = 0; c < in; c++) {
+                    System.arraycopy(weights, (o * in + c) * taps(), transposed, (c * out + o) * taps(), taps());
+                }
+            }
+            return transposed;
+        }
+    }
+    /**
+     * Writes the convolution of {@code x} [n, in, h, w] by {@code weights} (DL4J's [out, in, k, k], C order) into
+     * {@code y} [n, out, h, w]; {@code bias} may be null.
+     */
+    static void forward(Geometry g, INDArray x, float[] weights, float[] bias, INDArray y) {
+        FloatBuffer in = Floats.of(x);
+        ByteBuffer result = Floats.bytes(y);
+        float[] padded = g.paddedInput();
+        int[] reads = g.inputTaps();
+        int bands = (g.height() + BAND - 1) / BAND;
+        for (int n = 0; n < g.images(); n++) {
+            int image = n;
+            pad(g, in, n, padded);
+            IntStream.range(0, g.out() * bands).parallel().forEach(task -> {
+                int o = task / bands;
+                int from = task % bands * BAND;
+                int to = Math.min(g.height(), from + BAND);
+                float b = bias == null ? 0 : bias[o];
+                int w = o * reads.length;
+                for (int row = from; row < to; row++) {
+                    int at = ((image * g.out() + o) * g.height() + row) * g.width();
+                    for (int col = 0; col < g.width(); col += LANES) {
+                        int index = row * g.pitch() + col;
+                        FloatVector sum = FloatVector.broadcast(FLOATS, b);
+                        for (int j = 0; j < reads.length; j++) {
+                            sum = FloatVector.fromArray(FLOATS, padded, index + reads[j])
+                                    .fma(FloatVector.broadcast(FLOATS, weights[w + j]), sum);
+                        }
+                        store(sum, result, at + col, g.width() - col);
+                    }
+                }
+            });
+        }
+    }
+
+    /**
+     * Writes the gradients at the input ({@code dx}, x's shape; null where nothing reads it), the weights
+     * ({@code dWeights}, DL4J's [out, in, k, k] in C order) and the bias ({@code dBias}, null without one) of the
+     * convolution of {@code x} by {@code weights}, given {@code dy} at its output.
+     */
+    static void backward(Geometry g, INDArray x, float[] weights, INDArray dy, INDArray dx, float[] dWeights,
+            float[] dBias) {
+        FloatBuffer in = Floats.of(x);
+        FloatBuffer gradient = Floats.of(dy);
+        ByteBuffer result = dx == null ? null : Floats.bytes(dx);
+        float[] padded = g.paddedInput();
+        float[] outputGradient = g.paddedGradient();
+        double[] weightSums = new double[dWeights.length];
+        double[] biasSums = new double[g.out()];
+        int[] offsets = g.tapOffsets();
+        int[] reads = g.gradientTaps();
+        float[] byInput = g.byInputChannel(weights);
+        int plane = g.height() * g.pitch();
+        int bands = (g.height() + BAND - 1) / BAND;
+        for (int n = 0; n < g.images(); n++) {
+            int image = n;
+            pad(g, in, n, padded);
+            IntStream.range(0, g.out()).parallel().forEach(o -> {
+                for (int row = 0; row < g.height(); row++) {
+                    gradient.get(((image * g.out() + o) * g.height() + row) * g.width(), outputGradient,
+                            o * g.gradientLength() + g.margin() + row * g.pitch(), g.width());
+                }
+            });
+            IntStream.range(0, g.out() * g.in()).parallel().forEach(pair -> {
+                int o = pair / g.in();
+                int c = pair % g.in();
+                int outputAt = o * g.gradientLength() + g.margin();
+                int inputAt = c * g.paddedLength();
+                for (int from = 0; from < plane; from += RUN) {
+                    int length = Math.min(RUN, plane - from);
+                    for (int t = 0; t < offsets.length; t++) {
+                        weightSums[pair * offsets.length + t] += dot(outputGradient, outputAt + from, padded,
+                                inputAt + offsets[t] + from, length);
+                    }
+                }
+                if (c == 0 && dBias != null) {
+                    biasSums[o] += sum(outputGradient, outputAt, plane);
+                }
+            });
+            if (result != null) {
+                IntStream.range(0, g.in() * bands).parallel().forEach(task -> inputGradient(g, byInput, reads,
+                        outputGradient, image, task / bands, task % bands * BAND, result));
+            }
+        }
+        for (int i = 0; i < dWeights.length; i++) {
+            dWeights[i] = (float) weightSums[i];
+        }
+        for (int o = 0; dBias != null && o < g.out(); o++) {
+            dBias[o] = (float) biasSums[o];
+        }
+    }
+
+    /**
+     * Input channel {@code c}'s gradient for rows {@code from} to {@code from + BAND} of {@code image}: the input at
+     * padded index q fed output q - offset(t) through tap t, so its gradient is the sum over output channels and
+     * taps of the weight times that output's gradient.
+     */
+    private static void inputGradient(Geometry g, float[] byInput, int[] reads, float[] outputGradient, int image,
+            int c, int from, ByteBuffer result) {
+        int pad = g.kernel() / 2;
+        int to = Math.min(g.height(), from + BAND);
+        int w = c * reads.length;
+        for (int row = from; row < to; row++) {
+            int at = ((image * g.in() + c) * g.height() + row) * g.width();
+            for (int col = 0; col < g.width(); col += LANES) {
+                int index = (row + pad) * g.pitch() + col + pad;
+                FloatVector sum = FloatVector.zero(FLOATS);
+                for (int j = 0; j < reads.length; j++) {
+                    sum = FloatVector.fromArray(FLOATS, outputGradient, index + reads[j])
+                            .fma(FloatVector.broadcast(FLOATS, byInput[w + j]), sum);
+                }
+                store(sum, result, at + col, g.width() - col);
+            }
+        }
+    }
+
+    /** Image {@code n}'s input planes into {@code padded}, each row at its place; the zeros around them stay. */
+    private static void pad(Geometry g, FloatBuffer in, int n, float[] padded) {
+        int pad = g.kernel() / 2;
+        IntStream.range(0, g.in()).parallel().forEach(c -> {
+            for (int row = 0; row < g.height(); row++) {
+                in.get(((n * g.in() + c) * g.height() + row) * g.width(), padded,
+                        c * g.paddedLength() + (row + pad) * g.pitch() + pad, g.width());
+            }
+        });
+    }
+
+    /**
+     * The first {@code length} values (at most {@link #RUN}) of {@code a} from {@code atA} times those of {@code b}
+     * from {@code atB}, summed per lane in float.
+     */
+    private static float dot(float[] a, int atA, float[] b, int atB, int length) {
+        FloatVector sum = FloatVector.zero(FLOATS);
+        int i = 0;
+        for (; i + LANES <= length; i += LANES) {
+            sum = FloatVector.fromArray(FLOATS, a, atA + i).fma(FloatVector.fromArray(FLOATS, b, atB + i), sum);
+        }
+        float total = sum.reduceLanes(VectorOperators.ADD);
+        for (; i < length; i++) {
+            total += a[atA + i] * b[atB + i];
+        }
+        return total;
+    }
+
+    private static double sum(float[] a, int at, int length) {
+        double total = 0;
+        for (int from = 0; from < length; from += RUN) {
+            int to = Math.min(length, from + RUN);
+            FloatVector sum = FloatVector.zero(FLOATS);
+            int i = from;
+            for (; i + LANES <= to; i += LANES) {
+                sum = sum.add(FloatVector.fromArray(FLOATS, a, at + i));
+            }
+            total += sum.reduceLanes(VectorOperators.ADD);
+            for (; i < to; i++) {
+                total += a[at + i];
+            }
+        }
+        return total;
+    }
+
+    /** The first {@code left} lanes (all where that is more) of {@code values} to the floats at {@code index}. */
+    private static void store(FloatVector values, ByteBuffer out, int index, int left) {
+        if (left >= LANES) {
+            values.intoByteBuffer(out, index * Float.BYTES, ORDER);
+        } else {
+            values.intoByteBuffer(out, index * Float.BYTES, ORDER, VectorMask.fromLong(FLOATS, (1L << left) - 1));
+        }
+    }
+}
