@@ -28,7 +28,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * after a {@link TransientConvolution} on that convolution's output, as in a real step), best of
  * {@code repeats}, summed by layer type, for each native configuration ({@link Variants}). Options: {@code variants}
  * ("default,shipped"), {@code size} (320), {@code batch} (2), {@code repeats} (2), {@code inference} (forward only,
- * inference mode), {@code vertices} (a row for every vertex too, with its output's size).
+ * inference mode), {@code vertices} (a row for every vertex too, with its output's size). A vertex reads copies of
+ * its inputs, in one C-order run each: where a real step hands it a view (M-Net's last convolution reads a cropped
+ * one), its time here leaves out what the layer does with that view.
  */
 public final class ProfileBench {
     private ProfileBench() {

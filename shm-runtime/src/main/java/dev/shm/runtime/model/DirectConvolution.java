@@ -47,16 +47,17 @@ public class DirectConvolution extends ConvolutionLayer {
     }
 
     /**
-     * Whether {@link DirectConvolutionKernels} take {@code conf} on {@code input}: the JVM has them; NCHW floats in
-     * one run; a square odd kernel at stride 1, undilated, padded to keep the size; no activation, dropout or weight
-     * noise; and at most {@link #FEW_CHANNELS} channels in or out.
+     * Whether {@link DirectConvolutionKernels} take {@code conf} on {@code input}: the JVM has them; NCHW floats; a
+     * square odd kernel at stride 1, undilated, padded to keep the size; no activation, dropout or weight noise; and
+     * at most {@link #FEW_CHANNELS} channels in or out. An input that is not one C-order run (M-Net's last reads a
+     * cropped view) is copied into one first ({@link #forward}, {@link #backward}).
      */
     static boolean applies(ConvolutionLayer conf, INDArray input) {
         int[] kernel = conf.getKernelSize();
         boolean keepsSize = conf.getConvolutionMode() == ConvolutionMode.Same
                 || (conf.getPadding()[0] == kernel[0] / 2 && conf.getPadding()[1] == kernel[1] / 2);
-        return Backend.vectorKernels() && conf.getCnn2dDataFormat() == CNN2DFormat.NCHW && Floats.fits(input)
-                && input.rank() == 4 && kernel[0] == kernel[1] && kernel[0] % 2 == 1 && keepsSize
+        return Backend.vectorKernels() && conf.getCnn2dDataFormat() == CNN2DFormat.NCHW
+                && input.dataType() == DataType.FLOAT && input.rank() == 4 && kernel[0] == kernel[1] && kernel[0] % 2 == 1 && keepsSize
                 && conf.getStride()[0] == 1 && conf.getStride()[1] == 1 && conf.getDilation()[0] == 1
                 && conf.getDilation()[1] == 1 && conf.getActivationFn() instanceof ActivationIdentity
                 && TransientConvolution.plain(conf) && Math.min(conf.getNIn(), conf.getNOut()) <= FEW_CHANNELS;
@@ -69,7 +70,8 @@ public class DirectConvolution extends ConvolutionLayer {
 
     /** Writes the convolution of {@code input} into {@code output}, where {@link #applies}; {@code bias} may be null. */
     static void forward(ConvolutionLayer conf, INDArray input, INDArray weights, INDArray bias, INDArray output) {
-        DirectConvolutionKernels.forward(geometry(conf, input), input, TransientDepthwiseConvolution.values(weights),
+        DirectConvolutionKernels.forward(geometry(conf, input), Floats.fitting(input),
+                TransientDepthwiseConvolution.values(weights),
                 bias == null ? null : TransientDepthwiseConvolution.values(bias), output);
     }
 
@@ -86,8 +88,8 @@ public class DirectConvolution extends ConvolutionLayer {
                 input.shape(), 'c');
         float[] weightSums = new float[(int) weightGradient.length()];
         float[] biasSums = hasBias ? new float[(int) biasGradient.length()] : null;
-        DirectConvolutionKernels.backward(geometry(conf, input), input, TransientDepthwiseConvolution.values(weights),
-                outputGradient, inputGradient, weightSums, biasSums);
+        DirectConvolutionKernels.backward(geometry(conf, input), Floats.fitting(input),
+                TransientDepthwiseConvolution.values(weights), outputGradient, inputGradient, weightSums, biasSums);
         Floats.assign(weightGradient, weightSums);
         if (hasBias) {
             Floats.assign(biasGradient, biasSums);
