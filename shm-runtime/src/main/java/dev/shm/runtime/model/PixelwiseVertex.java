@@ -72,9 +72,10 @@ public abstract class PixelwiseVertex extends SameDiffLambdaVertex {
             int plane = plane();
             int outputLength = vertex.outputChannels() * plane;
             FloatBuffer sink = Floats.of(out);
+            INDArray[] runs = inputRuns();
             IntStream.range(0, (int) out.size(0)).parallel().forEach(n -> {
                 float[] image = new float[outputLength];
-                vertex.forward(read(n), image, plane);
+                vertex.forward(read(runs, n), image, plane);
                 sink.put(n * outputLength, image);
             });
             return out;
@@ -82,7 +83,7 @@ public abstract class PixelwiseVertex extends SameDiffLambdaVertex {
 
         @Override
         public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
-            if (!java() || !Floats.fits(epsilon)) {
+            if (!java()) {
                 return super.doBackward(tbptt, workspaceMgr);
             }
             INDArray[] gradients = new INDArray[inputs.length];
@@ -92,13 +93,14 @@ public abstract class PixelwiseVertex extends SameDiffLambdaVertex {
             }
             int plane = plane();
             int outputLength = vertex.outputChannels() * plane;
-            FloatBuffer dOut = Floats.of(epsilon);
+            FloatBuffer dOut = Floats.of(Floats.fitting(epsilon));
             FloatBuffer[] sinks = new FloatBuffer[gradients.length];
             for (int i = 0; i < gradients.length; i++) {
                 sinks[i] = Floats.of(gradients[i]);
             }
+            INDArray[] runs = inputRuns();
             IntStream.range(0, (int) inputs[0].size(0)).parallel().forEach(n -> {
-                float[][] values = read(n);
+                float[][] values = read(runs, n);
                 float[] dImage = new float[outputLength];
                 dOut.get(n * outputLength, dImage);
                 float[][] dInputs = new float[inputs.length][];
@@ -116,13 +118,21 @@ public abstract class PixelwiseVertex extends SameDiffLambdaVertex {
             return new Pair<>(new DefaultGradient(), gradients);
         }
 
-        /** Whether Java runs the vertex: with DL4J's helpers on, over 4-d float inputs in one C-order run each. */
+        /** Whether this vertex has run SameDiff's graph, which it builds on first use. */
+        boolean ranSameDiff() {
+            return sameDiff != null;
+        }
+
+        /**
+         * Whether Java runs the vertex: with DL4J's helpers on, over 4-d float inputs. Inputs and output gradients that
+         * are not one C-order run (the loss layer hands back a permuted view) are read through copies.
+         */
         private boolean java() {
             if (!helpers) {
                 return false;
             }
             for (INDArray input : inputs) {
-                if (input == null || input.rank() != 4 || !Floats.fits(input)) {
+                if (input == null || input.rank() != 4 || input.dataType() != DataType.FLOAT) {
                     return false;
                 }
             }
@@ -133,15 +143,23 @@ public abstract class PixelwiseVertex extends SameDiffLambdaVertex {
             return (int) (inputs[0].size(2) * inputs[0].size(3));
         }
 
-        /** Image {@code n}'s values of every input. */
-        private float[][] read(int n) {
-            float[][] values = new float[inputs.length][];
-            for (int i = 0; i < inputs.length; i++) {
-                int length = (int) (inputs[i].length() / inputs[i].size(0));
+        /** Image {@code n}'s values of every input in {@code runs} (the inputs, each in one C-order run). */
+        private static float[][] read(INDArray[] runs, int n) {
+            float[][] values = new float[runs.length][];
+            for (int i = 0; i < runs.length; i++) {
+                int length = (int) (runs[i].length() / runs[i].size(0));
                 values[i] = new float[length];
-                Floats.of(inputs[i]).get(n * length, values[i]);
+                Floats.of(runs[i]).get(n * length, values[i]);
             }
             return values;
+        }
+
+        private INDArray[] inputRuns() {
+            INDArray[] runs = new INDArray[inputs.length];
+            for (int i = 0; i < inputs.length; i++) {
+                runs[i] = Floats.fitting(inputs[i]);
+            }
+            return runs;
         }
     }
 }
