@@ -14,7 +14,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * ({@code jdk.incubator.vector}), reading and writing the arrays' native memory directly: the scalar kernels copy
  * every plane into a Java array and back, which left them at a third of the memory bandwidth that ND4J's own
  * element-wise ops reach. The same arithmetic as the scalar kernels, with sums taken per lane in float over runs of
- * {@link #RUN} values, then in double. Only used where the JVM has the incubator module
+ * {@link #RUN} values, then in double. A channel's second pass goes over its images in reverse, so that it starts on
+ * the planes the first pass read last, which the cache may still hold. Only used where the JVM has the incubator module
  * ({@link Backend#vectorKernels()}): without it the class cannot initialise.
  */
 final class VectorKernels {
@@ -72,7 +73,7 @@ final class VectorKernels {
             // centred before scaling: x * scale + (beta - mean * scale) would cancel where the mean is large
             float centre = mean[c];
             float offset = beta[c];
-            for (int n = 0; n < images; n++) {
+            for (int n = images - 1; n >= 0; n--) {
                 int at = (n * channels + c) * plane * Float.BYTES;
                 int i = 0;
                 for (; i + LANES <= plane; i += LANES) {
@@ -135,7 +136,7 @@ final class VectorKernels {
             float p = terms[0];
             float q = terms[1];
             float r = terms[2];
-            for (int n = 0; n < images; n++) {
+            for (int n = images - 1; n >= 0; n--) {
                 int at = (n * channels + c) * plane * Float.BYTES;
                 int i = 0;
                 for (; i + LANES <= plane; i += LANES) {
