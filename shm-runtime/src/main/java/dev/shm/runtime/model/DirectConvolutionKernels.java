@@ -22,7 +22,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code y * pitch + x} and reads tap (ky, kx) at that index plus {@code ky * pitch + kx}, so each tap is one
  * unit-stride run over a row of outputs. The output gradient is laid out the same way, with zeros between the rows and
  * around the plane, so that the input gradient gathers the taps the same way in reverse. The channels and taps a sum
- * runs over are one flat loop: a vector accumulated over nested loops is boxed by JDK 17's compiler. Sums over a
+ * runs over are one flat loop (a vector accumulated over nested loops is boxed by JDK 17's compiler), and up to four
+ * output planes share every value it reads ({@link #gather}). Sums over a
  * plane (the weights' and bias's gradients) run in float per lane over {@link #RUN} outputs, then in double. Only used
  * where the JVM has the incubator module ({@link Backend#vectorKernels()}): without it the class cannot initialise.
  */
@@ -32,6 +33,8 @@ final class DirectConvolutionKernels {
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     /** Output rows a task of the forward pass or the input gradient takes. */
     private static final int BAND = 16;
+    /** Output planes a task computes together, from the same values read. */
+    private static final int GROUP = 4;
     /** Values a lane sums in float before its sum goes into a double. */
     private static final int RUN = 4096;
     /**
@@ -145,25 +148,9 @@ final class DirectConvolutionKernels {
         for (int n = 0; n < g.images(); n++) {
             int image = n;
             pad(g, in, n, padded);
-            IntStream.range(0, g.out() * bands).parallel().forEach(task -> {
-                int o = task / bands;
-                int from = task % bands * BAND;
-                int to = Math.min(g.height(), from + BAND);
-                float b = bias == null ? 0 : bias[o];
-                int w = o * reads.length;
-                for (int row = from; row < to; row++) {
-                    int at = ((image * g.out() + o) * g.height() + row) * g.width();
-                    for (int col = 0; col < g.width(); col += LANES) {
-                        int index = row * g.pitch() + col;
-                        FloatVector sum = FloatVector.broadcast(FLOATS, b);
-                        for (int j = 0; j < reads.length; j++) {
-                            sum = FloatVector.fromArray(FLOATS, padded, index + reads[j])
-                                    .fma(FloatVector.broadcast(FLOATS, weights[w + j]), sum);
-                        }
-                        store(sum, result, at + col, g.width() - col);
-                    }
-                }
-            });
+            int groups = (g.out() + GROUP - 1) / GROUP;
+            IntStream.range(0, groups * bands).parallel().forEach(task -> gather(g, padded, 0, reads, weights, bias,
+                    group(task / bands, g.out()), g.out(), image, task % bands * BAND, result));
         }
     }
 
@@ -212,8 +199,10 @@ final class DirectConvolutionKernels {
                 }
             });
             if (result != null) {
-                IntStream.range(0, g.in() * bands).parallel().forEach(task -> inputGradient(g, byInput, reads,
-                        outputGradient, image, task / bands, task % bands * BAND, result));
+                int groups = (g.in() + GROUP - 1) / GROUP;
+                int shift = g.kernel() / 2 * (g.pitch() + 1);
+                IntStream.range(0, groups * bands).parallel().forEach(task -> gather(g, outputGradient, shift, reads,
+                        byInput, null, group(task / bands, g.in()), g.in(), image, task % bands * BAND, result));
             }
         }
         for (int i = 0; i < dWeights.length; i++) {
@@ -224,26 +213,64 @@ final class DirectConvolutionKernels {
         }
     }
 
+    /** The planes of group {@code index}: up to {@link #GROUP} of {@code planes}. */
+    private static int[] group(int index, int planes) {
+        return IntStream.range(index * GROUP, Math.min(planes, (index + 1) * GROUP)).toArray();
+    }
+
     /**
-     * Input channel {@code c}'s gradient for rows {@code from} to {@code from + BAND} of {@code image}: the input at
-     * padded index q fed output q - offset(t) through tap t, so its gradient is the sum over output channels and
-     * taps of the weight times that output's gradient.
+     * Rows {@code from} to {@code from + BAND} of the output planes {@code group} of {@code image} (of
+     * {@code channels}): plane p's value at padded index i is its bias plus, in order of j, the sum of
+     * {@code source[shift + i + reads[j]] * weights[p * reads.length + j]}. The forward pass gathers the input's taps
+     * so; the input gradient gathers the output gradient's taps (their reads include its margin) with each input
+     * channel's weights. Up to four planes share every value read, each summing in the same order as alone.
      */
-    private static void inputGradient(Geometry g, float[] byInput, int[] reads, float[] outputGradient, int image,
-            int c, int from, ByteBuffer result) {
-        int pad = g.kernel() / 2;
-        int to = Math.min(g.height(), from + BAND);
-        int w = c * reads.length;
-        for (int row = from; row < to; row++) {
-            int at = ((image * g.in() + c) * g.height() + row) * g.width();
+    private static void gather(Geometry g, float[] source, int shift, int[] reads, float[] weights, float[] bias,
+            int[] group, int channels, int image, int from, ByteBuffer result) {
+        int count = group.length;
+        int w0 = group[0] * reads.length;
+        int w1 = group[Math.min(1, count - 1)] * reads.length;
+        int w2 = group[Math.min(2, count - 1)] * reads.length;
+        int w3 = group[Math.min(3, count - 1)] * reads.length;
+        float b0 = bias == null ? 0 : bias[group[0]];
+        float b1 = bias == null ? 0 : bias[group[Math.min(1, count - 1)]];
+        float b2 = bias == null ? 0 : bias[group[Math.min(2, count - 1)]];
+        float b3 = bias == null ? 0 : bias[group[Math.min(3, count - 1)]];
+        int last = Math.min(g.height(), from + BAND);
+        int planeLength = g.height() * g.width();
+        for (int row = from; row < last; row++) {
+            int at = ((image * channels + group[0]) * g.height() + row) * g.width();
             for (int col = 0; col < g.width(); col += LANES) {
-                int index = (row + pad) * g.pitch() + col + pad;
-                FloatVector sum = FloatVector.zero(FLOATS);
-                for (int j = 0; j < reads.length; j++) {
-                    sum = FloatVector.fromArray(FLOATS, outputGradient, index + reads[j])
-                            .fma(FloatVector.broadcast(FLOATS, byInput[w + j]), sum);
+                int index = shift + row * g.pitch() + col;
+                int left = g.width() - col;
+                if (count == 1) {
+                    FloatVector s0 = FloatVector.broadcast(FLOATS, b0);
+                    for (int j = 0; j < reads.length; j++) {
+                        s0 = FloatVector.fromArray(FLOATS, source, index + reads[j])
+                                .fma(FloatVector.broadcast(FLOATS, weights[w0 + j]), s0);
+                    }
+                    store(s0, result, at + col, left);
+                    continue;
                 }
-                store(sum, result, at + col, g.width() - col);
+                FloatVector s0 = FloatVector.broadcast(FLOATS, b0);
+                FloatVector s1 = FloatVector.broadcast(FLOATS, b1);
+                FloatVector s2 = FloatVector.broadcast(FLOATS, b2);
+                FloatVector s3 = FloatVector.broadcast(FLOATS, b3);
+                for (int j = 0; j < reads.length; j++) {
+                    FloatVector v = FloatVector.fromArray(FLOATS, source, index + reads[j]);
+                    s0 = v.fma(FloatVector.broadcast(FLOATS, weights[w0 + j]), s0);
+                    s1 = v.fma(FloatVector.broadcast(FLOATS, weights[w1 + j]), s1);
+                    s2 = v.fma(FloatVector.broadcast(FLOATS, weights[w2 + j]), s2);
+                    s3 = v.fma(FloatVector.broadcast(FLOATS, weights[w3 + j]), s3);
+                }
+                store(s0, result, at + col, left);
+                store(s1, result, at + planeLength + col, left);
+                if (count > 2) {
+                    store(s2, result, at + 2 * planeLength + col, left);
+                }
+                if (count > 3) {
+                    store(s3, result, at + 3 * planeLength + col, left);
+                }
             }
         }
     }
