@@ -28,8 +28,9 @@ import org.nd4j.common.primitives.Pair;
  * where 0 < x < 6; y > 0 exactly where x > 0); it passes the gradient where that mask is set, in one pass of Java
  * code over the arrays instead of DL4J's copy of the input and ND4J's per-element derivative. After a
  * {@link RecomputingBatchNorm} that ran its kernels, that batch norm's backward pass applies the mask instead
- * ({@link RecomputingBatchNorm#takeMaskOver}) and this layer hands the gradient on. At inference it is DL4J's
- * activation layer.
+ * ({@link RecomputingBatchNorm#takeMaskOver}) and this layer hands the gradient on; from the next training pass on,
+ * that batch norm also applies the activation as it writes its output, and this layer has nothing left to do
+ * ({@link RecomputingBatchNorm#activatedAlready}). At inference it is DL4J's activation layer.
  */
 public class InPlaceActivation extends ActivationLayer {
     public InPlaceActivation() {
@@ -62,6 +63,8 @@ public class InPlaceActivation extends ActivationLayer {
     static final class Implementation extends org.deeplearning4j.nn.layers.ActivationLayer {
         /** Whether the batch norm before this layer took this training pass's gradient mask over. */
         private boolean maskTakenOver;
+        /** Whether the batch norm before this layer applied the activation in this training pass's forward pass. */
+        private boolean appliedBefore;
 
         Implementation(NeuralNetConfiguration conf, DataType dataType) {
             super(conf, dataType);
@@ -70,19 +73,25 @@ public class InPlaceActivation extends ActivationLayer {
         @Override
         public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
             maskTakenOver = false;
+            appliedBefore = false;
             if (!training) {
                 return super.activate(false, workspaceMgr);
             }
             assertInputSet(false);
-            INDArray output = layerConf().getActivationFn().getActivation(
-                    workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, input), true);
-            maskTakenOver = output == input
-                    && RecomputingBatchNorm.takeMaskOver(input, upperBits(layerConf().getActivationFn()));
+            int upper = upperBits(layerConf().getActivationFn());
+            INDArray leveraged = workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, input);
+            appliedBefore = leveraged == input && RecomputingBatchNorm.activatedAlready(input, upper);
+            INDArray output = appliedBefore ? input : layerConf().getActivationFn().getActivation(leveraged, true);
+            maskTakenOver = output == input && RecomputingBatchNorm.takeMaskOver(input, upper);
             return output;
         }
 
         boolean maskTakenOver() {
             return maskTakenOver;
+        }
+
+        boolean appliedBefore() {
+            return appliedBefore;
         }
 
         @Override

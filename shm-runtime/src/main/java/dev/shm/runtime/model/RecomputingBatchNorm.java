@@ -65,7 +65,20 @@ public class RecomputingBatchNorm extends BatchNormalization {
             return false;
         }
         last.upperBits = upperBits;
+        last.activationAfter = upperBits;
         return true;
+    }
+
+    /**
+     * Whether {@code output} is the training output of this thread's last batch norm, which applied the activation
+     * of {@code upperBits} itself in its forward pass: it does so from the pass after the one in which that
+     * activation, reading its output in place, took the mask over ({@link #takeMaskOver}), since the activation is
+     * then the output's only reader ({@link Blocks#convBatchNorm}).
+     */
+    static boolean activatedAlready(INDArray output, int upperBits) {
+        WeakReference<Implementation> held = LAST_OUTPUT.get();
+        Implementation last = held == null ? null : held.get();
+        return last != null && last.output == output && last.statistics != null && last.applied == upperBits;
     }
 
     static final class Implementation extends org.deeplearning4j.nn.layers.normalization.BatchNormalization {
@@ -73,6 +86,10 @@ public class RecomputingBatchNorm extends BatchNormalization {
         private BatchNormKernels.Statistics statistics;
         private INDArray output;
         private int upperBits = BatchNormKernels.NO_ACTIVATION;
+        /** The activation that reads this layer's output in place, once it has taken a mask over. */
+        private int activationAfter = BatchNormKernels.NO_ACTIVATION;
+        /** The activation this training pass's forward kernel applied to the output. */
+        private int applied = BatchNormKernels.NO_ACTIVATION;
         /** Read when the layer is made, as DL4J reads the switch for its helpers. */
         private final boolean helpers = Backend.helpersOn();
 
@@ -95,9 +112,12 @@ public class RecomputingBatchNorm extends BatchNormalization {
             output = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, input.shape(), 'c');
             float[] gamma = getParam(GAMMA).toFloatVector();
             float[] beta = getParam(BETA).toFloatVector();
-            statistics = Backend.vectorKernels()
-                    ? VectorKernels.batchNormForward(input, gamma, beta, layerConf().getEps(), output)
-                    : BatchNormKernels.forward(input, gamma, beta, layerConf().getEps(), output);
+            if (Backend.vectorKernels()) {
+                applied = activationAfter;
+                statistics = VectorKernels.batchNormForward(input, gamma, beta, layerConf().getEps(), applied, output);
+            } else {
+                statistics = BatchNormKernels.forward(input, gamma, beta, layerConf().getEps(), output);
+            }
             BatchNormStatistics.observe(layerConf().getLayerName(), statistics.mean(), statistics.variance());
             LAST_OUTPUT.set(new WeakReference<>(this));
             return output;
@@ -140,11 +160,15 @@ public class RecomputingBatchNorm extends BatchNormalization {
             return new Pair<>(gradient, gradientAtInput);
         }
 
-        /** Drops what the kernels' forward pass left for the backward pass: statistics, output, the taken-over mask. */
+        /**
+         * Drops what the kernels' forward pass left for the backward pass: statistics, output, the taken-over mask and
+         * the activation applied.
+         */
         private void forgetPass() {
             statistics = null;
             output = null;
             upperBits = BatchNormKernels.NO_ACTIVATION;
+            applied = BatchNormKernels.NO_ACTIVATION;
         }
 
         /**

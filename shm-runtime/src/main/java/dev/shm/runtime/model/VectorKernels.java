@@ -34,6 +34,19 @@ final class VectorKernels {
     /** {@link BatchNormKernels#forward}: writes the batch-normalised {@code x} into {@code out}. */
     static BatchNormKernels.Statistics batchNormForward(INDArray x, float[] gamma, float[] beta, double eps,
             INDArray out) {
+        return batchNormForward(x, gamma, beta, eps, BatchNormKernels.NO_ACTIVATION, out);
+    }
+
+    /**
+     * {@link #batchNormForward(INDArray, float[], float[], double, INDArray)}, then the ReLU or ReLU6 of
+     * {@code upperBits} ({@link InPlaceActivation#upperBits}; {@link BatchNormKernels#NO_ACTIVATION} for none) on
+     * each value, as libnd4j computes them: {@code y < 0 ? 0 : y}, then for ReLU6 {@code r < 6 ? r : 6}.
+     */
+    static BatchNormKernels.Statistics batchNormForward(INDArray x, float[] gamma, float[] beta, double eps,
+            int upperBits, INDArray out) {
+        boolean activated = upperBits != BatchNormKernels.NO_ACTIVATION;
+        boolean capped = activated && upperBits <= Float.floatToRawIntBits(Float.POSITIVE_INFINITY);
+        float upper = Float.intBitsToFloat(upperBits);
         int images = (int) x.size(0);
         int channels = (int) x.size(1);
         int plane = (int) (x.size(2) * x.size(3));
@@ -77,15 +90,31 @@ final class VectorKernels {
                 int at = (n * channels + c) * plane * Float.BYTES;
                 int i = 0;
                 for (; i + LANES <= plane; i += LANES) {
-                    FloatVector.fromByteBuffer(FLOATS, in, at + i * Float.BYTES, ORDER).sub(centre).mul(scale)
-                            .add(offset).intoByteBuffer(result, at + i * Float.BYTES, ORDER);
+                    FloatVector y = FloatVector.fromByteBuffer(FLOATS, in, at + i * Float.BYTES, ORDER).sub(centre)
+                            .mul(scale).add(offset);
+                    if (activated) {
+                        y = activate(y, capped, upper);
+                    }
+                    y.intoByteBuffer(result, at + i * Float.BYTES, ORDER);
                 }
                 for (; i < plane; i++) {
-                    result.putFloat(at + i * Float.BYTES, (in.getFloat(at + i * Float.BYTES) - centre) * scale + offset);
+                    float y = (in.getFloat(at + i * Float.BYTES) - centre) * scale + offset;
+                    result.putFloat(at + i * Float.BYTES, activated ? activate(y, capped, upper) : y);
                 }
             }
         });
         return new BatchNormKernels.Statistics(mean, variance, scales);
+    }
+
+    /** ReLU as libnd4j computes it, {@code y < 0 ? 0 : y}, then where {@code capped}, {@code r < upper ? r : upper}. */
+    static FloatVector activate(FloatVector y, boolean capped, float upper) {
+        FloatVector r = y.blend(0f, y.lt(0f));
+        return capped ? r.blend(upper, r.lt(upper).not()) : r;
+    }
+
+    static float activate(float y, boolean capped, float upper) {
+        float r = y < 0 ? 0 : y;
+        return capped && !(r < upper) ? upper : r;
     }
 
     /** {@link BatchNormKernels#backward}: writes the gradient at the batch norm's input into {@code dx}. */

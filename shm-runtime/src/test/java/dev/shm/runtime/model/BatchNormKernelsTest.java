@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.common.primitives.Pair;
@@ -82,6 +83,65 @@ class BatchNormKernelsTest {
             assertArrayEquals(expectedDGamma, dGamma);
             assertArrayEquals(expectedDBeta, dBeta);
         }
+    }
+
+    /**
+     * ReLU and ReLU6 as the fused forward pass applies them, in vectors and on single values, give DL4J's activations
+     * bit for bit: below zero, at zero of either sign, around and above 6, infinite and NaN.
+     */
+    @Test
+    void activatesAsDl4jDoes() {
+        float[] special = {-0.0f, 0f, -1f, 5.9999995f, 6f, 6.0000005f, 7f, Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY, Float.NaN, 3f, -7f};
+        int lanes = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+        float[] values = new float[lanes * ((special.length + lanes - 1) / lanes)];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = special[i % special.length];
+        }
+        for (Activation activation : new Activation[] {Activation.RELU, Activation.RELU6}) {
+            int upperBits = InPlaceActivation.upperBits(activation.getActivationFunction());
+            boolean capped = activation == Activation.RELU6;
+            float upper = Float.intBitsToFloat(upperBits);
+            float[] vectors = new float[values.length];
+            for (int i = 0; i < values.length; i += lanes) {
+                VectorKernels.activate(jdk.incubator.vector.FloatVector.fromArray(
+                        jdk.incubator.vector.FloatVector.SPECIES_PREFERRED, values, i), capped, upper).intoArray(vectors, i);
+            }
+            float[] singles = new float[values.length];
+            for (int i = 0; i < values.length; i++) {
+                singles[i] = VectorKernels.activate(values[i], capped, upper);
+            }
+            INDArray expected = activation.getActivationFunction().getActivation(Nd4j.createFromArray(values), true);
+            assertArrayEquals(bits(expected), bits(Nd4j.createFromArray(vectors)), activation + " in vectors");
+            assertArrayEquals(bits(expected), bits(Nd4j.createFromArray(singles)), activation + " on single values");
+        }
+    }
+
+    /** The fused forward pass is the plain one followed by DL4J's activation, bit for bit, tails of planes included. */
+    @Test
+    void appliesTheActivationInItsForwardPassAsDl4jDoes() {
+        INDArray x = Nd4j.randn(DataType.FLOAT, 2, 3, 7, 5).muli(8);
+        float[] gamma = {1, 2, 0.5f};
+        float[] beta = {0, 3, -1};
+        for (Activation activation : new Activation[] {Activation.RELU, Activation.RELU6}) {
+            INDArray plain = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
+            VectorKernels.batchNormForward(x, gamma, beta, 1e-5, plain);
+            INDArray expected = activation.getActivationFunction().getActivation(plain.dup(), true);
+            INDArray fused = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
+            VectorKernels.batchNormForward(x, gamma, beta, 1e-5,
+                    InPlaceActivation.upperBits(activation.getActivationFunction()), fused);
+            assertTrue(expected.minNumber().doubleValue() == 0 && plain.minNumber().doubleValue() < 0);
+            assertArrayEquals(bits(expected), bits(fused), activation.name());
+        }
+    }
+
+    private static int[] bits(INDArray array) {
+        float[] values = array.data().asFloat();
+        int[] bits = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bits[i] = Float.floatToRawIntBits(values[i]);
+        }
+        return bits;
     }
 
     /** The scalar kernels, or the SIMD ones ({@link VectorKernels}). */

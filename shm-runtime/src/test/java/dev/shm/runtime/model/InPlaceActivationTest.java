@@ -41,7 +41,8 @@ class InPlaceActivationTest {
 
     /**
      * After shm's batch norm, the activation leaves its gradient mask to the batch norm's backward pass, which
-     * takes it from its own output computed again: training is bit for bit that of DL4J's activation layer.
+     * takes it from its own output computed again, and from the second pass on the batch norm applies the activation
+     * as it writes its output: training is that of DL4J's activation layer.
      */
     @Test
     void theBatchNormTakesTheMaskOverWithTheSameResult() {
@@ -53,7 +54,9 @@ class InPlaceActivationTest {
             INDArray image = trainSideBySide(plain, inPlace, 7, "parameters after 3 steps");
             inPlace.feedForward(new INDArray[] {image}, true, false);
             for (String name : new String[] {"c1_relu6", "c2_relu"}) {
-                assertTrue(((InPlaceActivation.Implementation) inPlace.getLayer(name)).maskTakenOver(), name);
+                var activation = (InPlaceActivation.Implementation) inPlace.getLayer(name);
+                assertTrue(activation.maskTakenOver(), name);
+                assertTrue(activation.appliedBefore(), name + ": applied by the batch norm after the first pass");
             }
         });
     }
