@@ -70,9 +70,8 @@ public class DirectConvolution extends ConvolutionLayer {
 
     /** Writes the convolution of {@code input} into {@code output}, where {@link #applies}; {@code bias} may be null. */
     static void forward(ConvolutionLayer conf, INDArray input, INDArray weights, INDArray bias, INDArray output) {
-        DirectConvolutionKernels.forward(geometry(conf, input), Floats.fitting(input),
-                TransientDepthwiseConvolution.values(weights),
-                bias == null ? null : TransientDepthwiseConvolution.values(bias), output);
+        DirectConvolutionKernels.forward(geometry(conf, input), Floats.fitting(input), Floats.values(weights),
+                bias == null ? null : Floats.values(bias), output);
     }
 
     /**
@@ -88,8 +87,8 @@ public class DirectConvolution extends ConvolutionLayer {
                 input.shape(), 'c');
         float[] weightSums = new float[(int) weightGradient.length()];
         float[] biasSums = hasBias ? new float[(int) biasGradient.length()] : null;
-        DirectConvolutionKernels.backward(geometry(conf, input), Floats.fitting(input),
-                TransientDepthwiseConvolution.values(weights), outputGradient, inputGradient, weightSums, biasSums);
+        DirectConvolutionKernels.backward(geometry(conf, input), Floats.fitting(input), Floats.values(weights),
+                outputGradient, inputGradient, weightSums, biasSums);
         Floats.assign(weightGradient, weightSums);
         if (hasBias) {
             Floats.assign(biasGradient, biasSums);

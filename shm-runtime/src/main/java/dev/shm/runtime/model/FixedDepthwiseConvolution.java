@@ -56,7 +56,7 @@ public class FixedDepthwiseConvolution extends DepthwiseConvolution2D {
                     TransientConvolution.outputShape(input, layerConf()), 'c');
             INDArray bias = hasBias() ? getParam(DepthwiseConvolutionParamInitializer.BIAS_KEY) : null;
             DepthwiseKernels.forward(DepthwiseKernels.Geometry.of(depthwise(), input, output), input,
-                    weights(), bias == null ? null : TransientDepthwiseConvolution.values(bias), output);
+                    weights(), bias == null ? null : Floats.values(bias), output);
             return output;
         }
 
@@ -88,12 +88,11 @@ public class FixedDepthwiseConvolution extends DepthwiseConvolution2D {
         private boolean javaKernels() {
             DepthwiseConvolution2D conf = depthwise();
             return helpers && TransientDepthwiseConvolution.javaKernelsTake(conf, input)
-                    && input.dataType() == DataType.FLOAT && conf.getActivationFn() instanceof ActivationIdentity
-                    && TransientConvolution.plain(conf);
+                    && conf.getActivationFn() instanceof ActivationIdentity && TransientConvolution.plain(conf);
         }
 
         private float[] weights() {
-            return TransientDepthwiseConvolution.values(getParam(DepthwiseConvolutionParamInitializer.WEIGHT_KEY));
+            return Floats.values(getParam(DepthwiseConvolutionParamInitializer.WEIGHT_KEY));
         }
 
         private DepthwiseConvolution2D depthwise() {

@@ -60,6 +60,11 @@ final class Floats {
         return array.length();
     }
 
+    /** The elements of {@code array} in C order, copied into a Java array: a parameter's values for the kernels. */
+    static float[] values(INDArray array) {
+        return array.dup('c').data().asFloat();
+    }
+
     /** Writes {@code values}, in C order, into {@code view}, a parameter's or gradient's view of any strides. */
     static void assign(INDArray view, float[] values) {
         view.assign(Nd4j.createFromArray(values).reshape(view.shape()));

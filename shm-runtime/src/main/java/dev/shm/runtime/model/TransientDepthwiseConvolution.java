@@ -45,11 +45,6 @@ public class TransientDepthwiseConvolution extends DepthwiseConvolution2D {
                 && conf.getStride()[0] == conf.getStride()[1] && Floats.fits(input);
     }
 
-    /** A layer's parameter as one run of floats. */
-    static float[] values(INDArray parameters) {
-        return parameters.dup('c').data().asFloat();
-    }
-
     static final class Implementation extends DepthwiseConvolution2DLayer implements ConvolutionScratch.Producer {
         private final OutputHandOver handOver = new OutputHandOver();
 
@@ -78,7 +73,7 @@ public class TransientDepthwiseConvolution extends DepthwiseConvolution2D {
             INDArray weights = getParam(DepthwiseConvolutionParamInitializer.WEIGHT_KEY);
             if (javaKernels()) {
                 DepthwiseKernels.forward(DepthwiseKernels.Geometry.of(depthwise(), input, output), input,
-                        values(weights), bias == null ? null : values(bias), output);
+                        Floats.values(weights), bias == null ? null : Floats.values(bias), output);
             } else {
                 TransientConvolution.convolve("depthwise_conv2d", input, weights, bias, layerConf(), output);
             }
@@ -107,8 +102,8 @@ public class TransientDepthwiseConvolution extends DepthwiseConvolution2D {
             float[] weightSums = new float[(int) weightGradient.length()];
             float[] biasSums = biasGradient == null ? null : new float[(int) biasGradient.length()];
             DepthwiseKernels.backward(DepthwiseKernels.Geometry.of(depthwise(), input, outputGradient), input,
-                    values(getParam(DepthwiseConvolutionParamInitializer.WEIGHT_KEY)), outputGradient, inputGradient,
-                    weightSums, biasSums);
+                    Floats.values(getParam(DepthwiseConvolutionParamInitializer.WEIGHT_KEY)), outputGradient,
+                    inputGradient, weightSums, biasSums);
             Floats.assign(weightGradient, weightSums);
             if (biasGradient != null) {
                 Floats.assign(biasGradient, biasSums);
