@@ -135,6 +135,7 @@ final class DirectConvolutionKernels {
             return transposed;
         }
     }
+
     /**
      * Writes the convolution of {@code x} [n, in, h, w] by {@code weights} (DL4J's [out, in, k, k], C order) into
      * {@code y} [n, out, h, w]; {@code bias} may be null.
@@ -145,17 +146,17 @@ final class DirectConvolutionKernels {
         float[] padded = g.paddedInput();
         int[] reads = g.inputTaps();
         int bands = (g.height() + BAND - 1) / BAND;
+        int groups = (g.out() + GROUP - 1) / GROUP;
         for (int n = 0; n < g.images(); n++) {
             int image = n;
             pad(g, in, n, padded);
-            int groups = (g.out() + GROUP - 1) / GROUP;
             IntStream.range(0, groups * bands).parallel().forEach(task -> gather(g, padded, 0, reads, weights, bias,
                     group(task / bands, g.out()), g.out(), image, task % bands * BAND, result));
         }
     }
 
     /**
-     * Writes the gradients at the input ({@code dx}, x's shape; null where nothing reads it), the weights
+     * Writes the gradients at the input ({@code dx}, x's shape), the weights
      * ({@code dWeights}, DL4J's [out, in, k, k] in C order) and the bias ({@code dBias}, null without one) of the
      * convolution of {@code x} by {@code weights}, given {@code dy} at its output.
      */
@@ -163,7 +164,7 @@ final class DirectConvolutionKernels {
             float[] dBias) {
         FloatBuffer in = Floats.of(x);
         FloatBuffer gradient = Floats.of(dy);
-        ByteBuffer result = dx == null ? null : Floats.bytes(dx);
+        ByteBuffer result = Floats.bytes(dx);
         float[] padded = g.paddedInput();
         float[] outputGradient = g.paddedGradient();
         double[] weightSums = new double[dWeights.length];
@@ -173,6 +174,8 @@ final class DirectConvolutionKernels {
         float[] byInput = g.byInputChannel(weights);
         int plane = g.height() * g.pitch();
         int bands = (g.height() + BAND - 1) / BAND;
+        int groups = (g.in() + GROUP - 1) / GROUP;
+        int shift = g.kernel() / 2 * (g.pitch() + 1);
         for (int n = 0; n < g.images(); n++) {
             int image = n;
             pad(g, in, n, padded);
@@ -198,12 +201,8 @@ final class DirectConvolutionKernels {
                     biasSums[o] += sum(outputGradient, outputAt, plane);
                 }
             });
-            if (result != null) {
-                int groups = (g.in() + GROUP - 1) / GROUP;
-                int shift = g.kernel() / 2 * (g.pitch() + 1);
-                IntStream.range(0, groups * bands).parallel().forEach(task -> gather(g, outputGradient, shift, reads,
-                        byInput, null, group(task / bands, g.in()), g.in(), image, task % bands * BAND, result));
-            }
+            IntStream.range(0, groups * bands).parallel().forEach(task -> gather(g, outputGradient, shift, reads,
+                    byInput, null, group(task / bands, g.in()), g.in(), image, task % bands * BAND, result));
         }
         for (int i = 0; i < dWeights.length; i++) {
             dWeights[i] = (float) weightSums[i];

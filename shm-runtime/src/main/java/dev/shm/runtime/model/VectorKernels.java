@@ -31,15 +31,9 @@ final class VectorKernels {
     private VectorKernels() {
     }
 
-    /** {@link BatchNormKernels#forward}: writes the batch-normalised {@code x} into {@code out}. */
-    static BatchNormKernels.Statistics batchNormForward(INDArray x, float[] gamma, float[] beta, double eps,
-            INDArray out) {
-        return batchNormForward(x, gamma, beta, eps, BatchNormKernels.NO_ACTIVATION, out);
-    }
-
     /**
-     * {@link #batchNormForward(INDArray, float[], float[], double, INDArray)}, then the ReLU or ReLU6 of
-     * {@code upperBits} ({@link InPlaceActivation#upperBits}; {@link BatchNormKernels#NO_ACTIVATION} for none) on
+     * {@link BatchNormKernels#forward}: writes the batch-normalised {@code x} into {@code out}, then the ReLU or ReLU6
+     * of {@code upperBits} ({@link InPlaceActivation#upperBits}; {@link BatchNormKernels#NO_ACTIVATION} for none) on
      * each value, as libnd4j computes them: {@code y < 0 ? 0 : y}, then for ReLU6 {@code r < 6 ? r : 6}.
      */
     static BatchNormKernels.Statistics batchNormForward(INDArray x, float[] gamma, float[] beta, double eps,

@@ -125,7 +125,7 @@ class BatchNormKernelsTest {
         float[] beta = {0, 3, -1};
         for (Activation activation : new Activation[] {Activation.RELU, Activation.RELU6}) {
             INDArray plain = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
-            VectorKernels.batchNormForward(x, gamma, beta, 1e-5, plain);
+            VectorKernels.batchNormForward(x, gamma, beta, 1e-5, BatchNormKernels.NO_ACTIVATION, plain);
             INDArray expected = activation.getActivationFunction().getActivation(plain.dup(), true);
             INDArray fused = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
             VectorKernels.batchNormForward(x, gamma, beta, 1e-5,
@@ -147,7 +147,7 @@ class BatchNormKernelsTest {
     /** The scalar kernels, or the SIMD ones ({@link VectorKernels}). */
     static BatchNormKernels.Statistics forward(boolean simd, INDArray x, float[] gamma, float[] beta, double eps,
             INDArray out) {
-        return simd ? VectorKernels.batchNormForward(x, gamma, beta, eps, out)
+        return simd ? VectorKernels.batchNormForward(x, gamma, beta, eps, BatchNormKernels.NO_ACTIVATION, out)
                 : BatchNormKernels.forward(x, gamma, beta, eps, out);
     }
 
